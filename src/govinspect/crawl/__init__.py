@@ -1,0 +1,1 @@
+"""Fetch stage: URLs, politeness, the frontier and the downloader."""
