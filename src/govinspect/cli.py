@@ -1,18 +1,344 @@
-"""The govinspect command line (Typer). User-facing text is Chinese."""
+"""The govinspect command line (Typer). User-facing text is Chinese; a user mistake never shows a traceback."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
 import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from govinspect.crawl.urls import BadURL
+from govinspect.findings import Finding, code_name
+from govinspect.settings import Settings, db_url_from
+from govinspect.store.db import Database, StoreError, open_database
 
 app = typer.Typer(help="govinspect：政府网站与政务新媒体自查整改工具", no_args_is_help=True, add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+T = TypeVar("T")
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: shown as one line, exit code 2."""
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a command body, turning every foreseeable user error into one clear line."""
+    try:
+        return fn()
+    except typer.Exit:
+        raise
+    except (UserError, BadURL, StoreError, ValueError) as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        _fail(f"设置无效：{where}：{first.get('msg')}")
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}：{exc.filename or ''}")
+    except KeyboardInterrupt:
+        _fail("已中断。已完成的部分已保存，可用 --resume 继续。", 130)
+    raise AssertionError("unreachable")
+
+
+def load_settings(db: str | None = None) -> Settings:
+    settings = Settings()
+    if db:
+        settings = settings.model_copy(update={"db": db_url_from(db)})
+    return settings
+
+
+def open_db(settings: Settings) -> Database:
+    return open_database(db_url_from(settings.db))
+
+
+def summary_table(findings: list[Finding], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    table.add_column("问题代码")
+    table.add_column("问题类型")
+    table.add_column("级别")
+    table.add_column("数量", justify="right")
+    counts = Counter(f.code for f in findings)
+    severity = {f.code: f.severity for f in findings}
+    labels = {"veto": "[red]单项否决[/]", "deduct": "[yellow]扣分[/]", "notice": "提示"}
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(code, code_name(code), labels.get(severity[code] or "", ""), str(n))
+    if not counts:
+        table.add_row("—", "未发现问题", "", "0")
+    return table
 
 
 @app.command()
-def version() -> None:
-    """显示版本号。"""
-    from govinspect import __version__
+def scan(
+    url: Annotated[str | None, typer.Argument(help="网站首页地址，如 http://127.0.0.1:8080/")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="把结果写成 JSON 文件")] = None,
+    db: DbOption = None,
+    concurrency: Annotated[int | None, typer.Option(help="同一主机最大并发连接数（默认 8）")] = None,
+    rate: Annotated[float | None, typer.Option(help="同一主机每秒最多请求数，0 为不限（默认 10）")] = None,
+    timeout: Annotated[float | None, typer.Option(help="页面加载超时秒数（默认 15）")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="最多抓取页面数")] = None,
+    max_depth: Annotated[int | None, typer.Option(help="最大链接深度")] = None,
+    max_per_pattern: Annotated[int | None, typer.Option(help="同一路径模式最多页面数")] = None,
+    max_body_mb: Annotated[float | None, typer.Option(help="响应体上限（MB，默认 10）")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", help="额外纳入抓取范围的主机或网址前缀，可多次给出")] = None,
+    no_external: Annotated[bool, typer.Option("--no-external", help="不检查站外链接")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="继续最近一次未完成的扫描")] = False,
+    scan_id: Annotated[int | None, typer.Option("--scan-id", help="与 --resume 同用：继续指定编号的扫描")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
+) -> None:
+    """抓取整个网站，检查每个链接和资源，保存并输出问题清单。"""
 
-    typer.echo(__version__)
+    def body() -> None:
+        from govinspect.scan import ScanJob, ScanStats
+
+        overrides: dict[str, Any] = {
+            "concurrency": concurrency,
+            "rate": rate,
+            "timeout": timeout,
+            "max_pages": max_pages,
+            "max_depth": max_depth,
+            "max_per_pattern": max_per_pattern,
+            "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None,
+            "include": include or None,
+            "check_external": False if no_external else None,
+        }
+        settings = load_settings(db).with_overrides(**overrides)
+        database = open_db(settings)
+        resume_id: int | None = None
+        if resume or scan_id is not None:
+            if scan_id is not None:
+                resume_id = scan_id
+            else:
+                from govinspect.crawl.urls import normalize
+
+                latest = database.latest_unfinished_scan(normalize(url) if url else None)
+                if latest is None:
+                    raise UserError("没有可以继续的未完成扫描")
+                resume_id = latest.id
+        elif not url:
+            raise UserError("请给出网站地址，例如：govinspect scan http://127.0.0.1:8080/")
+        result = _run_with_progress(ScanJob, ScanStats, settings, database, url, resume_id, quiet)
+        if out:
+            from govinspect.reports.findings_export import write_json
+
+            write_json(result.to_json(), out)
+        console.print(summary_table(result.findings, f"扫描 #{result.scan_id}：{result.site}"))
+        console.print(
+            f"共抓取页面 {result.pages_fetched} 个，发现问题 {len(result.findings)} 条。"
+            f"数据库：{settings.db}" + (f"；JSON：{out}" if out else ""),
+            highlight=False,
+        )
+        for message in result.check_errors[:5]:
+            err_console.print(f"[yellow]注意：[/]{message}", highlight=False)
+        if result.start_error:
+            _fail(result.start_error, 1)
+
+    guarded(body)
+
+
+def _run_with_progress(
+    job_cls: Any, stats_cls: Any, settings: Settings, database: Database, url: str | None, resume_id: int | None, quiet: bool
+) -> Any:
+    import asyncio
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("已抓取 {task.fields[pages]} 页 · 已检查链接 {task.fields[checked]} · 队列 {task.fields[queued]}"),
+        TextColumn("· 错误 {task.fields[errors]} · {task.fields[rate]:.0f} 页/秒"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("扫描中", total=None, pages=0, checked=0, queued=0, errors=0, rate=0.0)
+
+        def on_progress(stats: Any) -> None:
+            progress.update(
+                task,
+                pages=stats.pages_fetched,
+                checked=stats.links_checked,
+                queued=stats.queued,
+                errors=stats.errors,
+                rate=stats.rate,
+            )
+
+        attachment_checker = _attachment_checker(settings)
+        job = job_cls(
+            settings,
+            database,
+            None if resume_id else url,
+            resume_scan_id=resume_id,
+            progress=on_progress,
+            attachment_checker=attachment_checker,
+        )
+        result = asyncio.run(job.run())
+        progress.update(task, description="扫描完成")
+        return result
+
+
+def _attachment_checker(settings: Settings) -> Any:
+    try:
+        from govinspect.text.attachments import make_attachment_checker
+    except ImportError:
+        return None
+    return make_attachment_checker(settings)
+
+
+@app.command()
+def findings(
+    scan_id: Annotated[int | None, typer.Option("--scan", help="扫描编号（默认最近一次）")] = None,
+    format: Annotated[str, typer.Option("--format", help="json、csv 或 xlsx")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件（json 可省略，直接打印）")] = None,
+    db: DbOption = None,
+) -> None:
+    """导出已保存扫描的问题清单。"""
+
+    def body() -> None:
+        from govinspect.reports import findings_export as export
+
+        if format not in ("json", "csv", "xlsx"):
+            raise UserError(f"不支持的格式：{format}（可选 json、csv、xlsx）")
+        database = open_db(load_settings(db))
+        info = database.scan(scan_id) if scan_id is not None else next(iter(database.list_scans(1)), None)
+        if info is None:
+            raise UserError(f"没有编号为 {scan_id} 的扫描" if scan_id is not None else "数据库中还没有扫描记录")
+        items = database.findings_of(info.id)
+        if format == "json":
+            from govinspect.scan import CHINA
+
+            document = {
+                "site": info.start_url,
+                "started_at": info.started_at.astimezone(CHINA).isoformat(timespec="seconds"),
+                "finished_at": info.finished_at.astimezone(CHINA).isoformat(timespec="seconds")
+                if info.finished_at
+                else None,
+                "pages_fetched": info.pages_fetched,
+                "findings": [f.to_json() for f in items],
+            }
+            if out:
+                export.write_json(document, out)
+            else:
+                sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+                return
+        else:
+            if out is None:
+                raise UserError(f"{format} 格式需要用 --out 指定输出文件")
+            (export.write_csv if format == "csv" else export.write_xlsx)(items, out)
+        console.print(f"已导出扫描 #{info.id} 的 {len(items)} 条问题到 {out}", highlight=False)
+
+    guarded(body)
+
+
+@app.command("check-html")
+def check_html(
+    file: Annotated[Path, typer.Argument(help="保存的网页文件")],
+    url: Annotated[str, typer.Option("--url", help="该网页原来的网址")],
+    out: Annotated[Path | None, typer.Option("--out", help="把结果写成 JSON 文件")] = None,
+) -> None:
+    """离线检查一个保存的网页（不访问网络），输出与扫描相同格式的 JSON。"""
+
+    def body() -> None:
+        from govinspect.checks.registry import CheckContext
+        from govinspect.crawl.urls import normalize
+        from govinspect.pipeline import process_page
+        from govinspect.scan import CHINA
+
+        page_url = normalize(url)
+        data = file.read_bytes()
+        started = datetime.now(CHINA)
+        ctx = CheckContext(settings=load_settings(), site_url=page_url, now=started, offline=True)
+        outcome = process_page(page_url, data, "", ctx)
+        if not outcome.parsed:
+            raise UserError(f"{file} 不是 HTML 网页")
+        items = list(outcome.findings)
+        if outcome.soft_404:
+            items = []
+            err_console.print("[yellow]注意：[/]该页面显示“页面不存在”（软404）", highlight=False)
+        document = {
+            "site": page_url,
+            "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(CHINA).isoformat(timespec="seconds"),
+            "pages_fetched": 1,
+            "findings": [f.to_json() for f in items],
+        }
+        if out:
+            from govinspect.reports.findings_export import write_json
+
+            write_json(document, out)
+            console.print(summary_table(items, f"离线检查：{file}"))
+        else:
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        for message in ctx.errors[:5]:
+            err_console.print(f"[yellow]注意：[/]{message}", highlight=False)
+
+    guarded(body)
+
+
+@app.command()
+def scans(db: DbOption = None) -> None:
+    """列出数据库中的扫描记录。"""
+
+    def body() -> None:
+        database = open_db(load_settings(db))
+        table = Table(title="扫描记录")
+        for heading in ("编号", "网站", "状态", "开始时间", "页面数"):
+            table.add_column(heading)
+        labels = {"running": "未完成", "finished": "已完成", "failed": "失败"}
+        for info in database.list_scans():
+            table.add_row(
+                str(info.id), info.start_url, labels.get(info.status, info.status),
+                info.started_at.strftime("%Y-%m-%d %H:%M"), str(info.pages_fetched),
+            )
+        console.print(table)
+
+    guarded(body)
+
+
+@app.command("demo-site")
+def demo_site(
+    port: Annotated[int, typer.Option(help="端口")] = 8080,
+    pages: Annotated[int, typer.Option(help="文章数量级")] = 300,
+) -> None:
+    """在本机回环地址上启动内置的演示政府网站。"""
+
+    def body() -> None:
+        from govinspect.demo.server import serve_forever
+
+        serve_forever(port=port, pages=pages)
+
+    guarded(body)
+
+
+def _register_optional_commands() -> None:
+    """Commands whose implementation lives with their stage."""
+    try:
+        from govinspect.text.command import check_text_command
+    except ImportError:
+        pass
+    else:
+        app.command("check-text", help="检查文本或文档（.txt .docx .xlsx .pdf）中的错别字、错敏词、隐私信息等。")(
+            check_text_command
+        )
+
+
+_register_optional_commands()
 
 
 def main() -> None:

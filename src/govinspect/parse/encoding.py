@@ -54,11 +54,13 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     declared: list[str] = []
     if content_type:
         m = _HEADER_CHARSET.search(content_type)
-        if m and (enc := _canonical(m.group(1))):
-            declared.append(enc)
+        header_enc = _canonical(m.group(1)) if m else None
+        if header_enc:
+            declared.append(header_enc)
     m2 = _META_CHARSET.search(data[:4096])
-    if m2 and (enc := _canonical(m2.group(1).decode("ascii", "ignore"))):
-        declared.append(enc)
+    meta_enc = _canonical(m2.group(1).decode("ascii", "ignore")) if m2 else None
+    if meta_enc:
+        declared.append(meta_enc)
     for enc in declared:
         text = _try(data, enc)
         if text is not None:

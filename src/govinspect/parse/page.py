@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.crawl.urls import BadURL, normalize
+from govinspect.parse.pagination import script_pagination_urls
 
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf zip rar 7z gz tar csv xml ceb caj".split()
@@ -128,6 +129,11 @@ class ParsedPage:
                 out.append(Link(url, "attachment", text, "resource", raw))
             else:
                 out.append(Link(url, "a", text, "link", raw))
+        if "createPage" in self.html:
+            for raw in script_pagination_urls(self.html, base):
+                url = self._resolve(raw, base)
+                if url:
+                    out.append(Link(url, "pagination", "", "link", raw))
         for node in self.tree.css("link[href]"):
             rel = (node.attributes.get("rel") or "").lower()
             if "stylesheet" in rel or "icon" in rel:

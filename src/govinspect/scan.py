@@ -1,0 +1,397 @@
+"""One site's scan as a self-contained job: site in, findings out.
+
+fetch (crawl/) → parse and page checks (pipeline.py) → store (store/), then site checks over what
+was stored. The frontier lives in the database as the scan goes, so a scan killed at any moment
+resumes with ``resume_scan_id`` and ends with the same findings — none lost, none doubled. The job
+needs only its settings and a database URL, so a Celery worker on another machine can run it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from govinspect.checks.registry import CheckContext, run_site_checks, selected
+from govinspect.crawl.fetcher import Fetcher, FetchResult
+from govinspect.crawl.urls import Scope, max_segment_repeats, normalize, path_pattern
+from govinspect.findings import Finding
+from govinspect.pipeline import process_page
+from govinspect.settings import CrawlSettings, Settings
+from govinspect.store.db import Database
+
+CHINA = ZoneInfo("Asia/Shanghai")
+_PAGE_KINDS = frozenset({"a", "pagination"})
+_FLUSH_EVERY_S = 0.5
+_FLUSH_AT_RESULTS = 400
+
+# A hook for attachment contents (the text engine plugs in here): (bytes, attachment URL, page URL)
+AttachmentChecker = Callable[[bytes, str, str], list[Finding]]
+
+
+@dataclass
+class ScanStats:
+    pages_fetched: int = 0
+    links_checked: int = 0
+    errors: int = 0
+    findings: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    queued: int = 0
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.perf_counter() - self.started
+        return self.pages_fetched / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass
+class ScanResult:
+    scan_id: int
+    site: str
+    started_at: datetime
+    finished_at: datetime
+    pages_fetched: int
+    findings: list[Finding]
+    start_error: str | None
+    check_errors: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the scan JSON of shared/spec/findings.md."""
+        return {
+            "site": self.site,
+            "started_at": self.started_at.astimezone(CHINA).isoformat(timespec="seconds"),
+            "finished_at": self.finished_at.astimezone(CHINA).isoformat(timespec="seconds"),
+            "pages_fetched": self.pages_fetched,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(slots=True)
+class _Item:
+    seq: int
+    url: str
+    role: str
+    depth: int
+    via: str | None = None  # the first page that linked it (for attachment findings)
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.new_urls: list[dict[str, Any]] = []
+        self.results: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
+        self.findings: list[Finding] = []
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def empty(self) -> bool:
+        return not (self.new_urls or self.results or self.links or self.findings)
+
+
+class ScanJob:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        start_url: str | None = None,
+        *,
+        resume_scan_id: int | None = None,
+        now: datetime | None = None,
+        site_config: dict[str, Any] | None = None,
+        progress: Callable[[ScanStats], None] | None = None,
+        resolver: aiohttp.abc.AbstractResolver | None = None,
+        attachment_checker: AttachmentChecker | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.progress = progress
+        self.resolver = resolver
+        self.attachment_checker = attachment_checker
+        self.site_config = site_config or {}
+        self.stats = ScanStats()
+        if resume_scan_id is not None:
+            info = db.scan(resume_scan_id)
+            if info is None:
+                raise ValueError(f"没有编号为 {resume_scan_id} 的扫描")
+            if info.status != "running":
+                raise ValueError(f"扫描 {resume_scan_id} 已结束（{info.status}），无需续扫")
+            self.scan_id = info.id
+            self.start_url = info.start_url
+            self.crawl = CrawlSettings.model_validate(info.settings.get("crawl", {}))
+            self.now = info.monitoring_point
+            if self.now.tzinfo is None:
+                self.now = self.now.replace(tzinfo=UTC)
+            self.started_at = info.started_at
+            self.resuming = True
+        else:
+            if start_url is None:
+                raise ValueError("缺少起始网址")
+            self.start_url = normalize(start_url)
+            self.crawl = settings.crawl
+            self.now = now or datetime.now(CHINA)
+            site_id = db.site_id_for(self.start_url)
+            self.scan_id = db.create_scan(
+                site_id, self.start_url, {"crawl": self.crawl.model_dump()}, self.now
+            )
+            self.started_at = datetime.now(UTC)
+            self.resuming = False
+        self.scope = Scope(self.start_url, self.crawl.include)
+        self.ctx = CheckContext(
+            settings=settings, site_url=self.start_url, now=self.now, site_config=self.site_config
+        )
+        self._seq_of: dict[str, int] = {}
+        self._next_seq = 1
+        self._pages: deque[_Item] = deque()
+        self._checks: deque[_Item] = deque()
+        self._patterns: Counter[str] = Counter()
+        self._page_budget = 0
+        self._in_flight = 0
+        self._changed: asyncio.Event | None = None
+        self._batch = _Batch()
+        self._flush_lock: asyncio.Lock | None = None
+        self._start_error: str | None = None
+        self._page_checks = selected("page")
+
+    # --- the frontier ----------------------------------------------------------------------
+
+    def _load(self) -> None:
+        for row in self.db.load_frontier(self.scan_id):
+            self._seq_of[row.url] = row.seq
+            self._next_seq = max(self._next_seq, row.seq + 1)
+            if row.role == "page" and row.state != "skipped":
+                self._patterns[path_pattern(row.url)] += 1
+                self._page_budget += 1
+            if row.state == "queued":
+                item = _Item(row.seq, row.url, row.role, row.depth)
+                (self._pages if row.role == "page" else self._checks).append(item)
+        self.stats.pages_fetched = self.db.count_done_pages(self.scan_id)
+
+    def _trapped(self, url: str, depth: int) -> bool:
+        c = self.crawl
+        return (
+            depth > c.max_depth
+            or self._page_budget >= c.max_pages
+            or self._patterns[path_pattern(url)] >= c.max_per_pattern
+            or max_segment_repeats(url) > c.max_path_repeats
+        )
+
+    def _discover(self, url: str, category: str, kind: str, depth: int, via: str | None) -> int:
+        seq = self._seq_of.get(url)
+        if seq is not None:
+            return seq
+        seq = self._next_seq
+        self._next_seq += 1
+        self._seq_of[url] = seq
+        in_scope = self.scope.contains(url)
+        if in_scope and category == "link" and kind in _PAGE_KINDS:
+            role = "page"
+            state = "skipped" if self._trapped(url, depth) else "queued"
+            if state == "queued":
+                self._patterns[path_pattern(url)] += 1
+                self._page_budget += 1
+        else:
+            role = "check"
+            state = "queued" if (in_scope or self.crawl.check_external) else "skipped"
+        self._batch.new_urls.append({"seq": seq, "url": url, "role": role, "depth": depth, "state": state})
+        if state == "queued":
+            item = _Item(seq, url, role, depth, via)
+            (self._pages if role == "page" else self._checks).append(item)
+            if self._changed is not None:
+                self._changed.set()
+        return seq
+
+    def _take(self) -> _Item | None:
+        # pages first: they discover the work; checks fill the gaps
+        if self._pages:
+            return self._pages.popleft()
+        if self._checks:
+            return self._checks.popleft()
+        return None
+
+    # --- running ---------------------------------------------------------------------------
+
+    async def run(self) -> ScanResult:
+        self._changed = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+        if self.resuming:
+            self._load()
+        if not self._seq_of:
+            self._discover(self.start_url, "link", "a", 0, None)
+        workers = min(512, self.crawl.concurrency * 2 + 16)
+        async with Fetcher(self.crawl, resolver=self.resolver) as fetcher:
+            self._fetcher = fetcher
+            flusher = asyncio.create_task(self._flush_periodically())
+            try:
+                await asyncio.gather(*(self._worker() for _ in range(workers)))
+            finally:
+                flusher.cancel()
+                await asyncio.gather(flusher, return_exceptions=True)
+                await self._flush()
+        site = self.db.site_data(self.scan_id, self.start_url)
+        site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, selected("site"))
+        self.db.insert_findings(self.scan_id, site_findings)
+        self._check_start_page()
+        self.db.finish_scan(self.scan_id, self.stats.pages_fetched, error=self._start_error)
+        info = self.db.scan(self.scan_id)
+        findings = self.db.findings_of(self.scan_id)
+        self.stats.findings = len(findings)
+        self._report()
+        return ScanResult(
+            scan_id=self.scan_id,
+            site=self.start_url,
+            started_at=self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=UTC),
+            finished_at=(info.finished_at if info and info.finished_at else datetime.now(UTC)),
+            pages_fetched=self.stats.pages_fetched,
+            findings=findings,
+            start_error=self._start_error,
+            check_errors=list(self.ctx.errors),
+        )
+
+    def _check_start_page(self) -> None:
+        for page in self.db.site_data(self.scan_id, self.start_url).pages():
+            if page.url == self.start_url:
+                if not page.ok:
+                    self._start_error = f"首页无法访问：{page.error or page.status}"
+                return
+
+    async def _worker(self) -> None:
+        assert self._changed is not None
+        while True:
+            item = self._take()
+            if item is None:
+                if self._in_flight == 0:
+                    self._changed.set()  # wake the others so they can finish too
+                    return
+                self._changed.clear()
+                await self._changed.wait()
+                continue
+            self._in_flight += 1
+            try:
+                if item.role == "page":
+                    await self._handle_page(item)
+                else:
+                    await self._handle_check(item)
+            finally:
+                self._in_flight -= 1
+                self._changed.set()
+            if len(self._batch) >= _FLUSH_AT_RESULTS:
+                await self._flush()
+
+    def _result_row(self, item: _Item, result: FetchResult) -> dict[str, Any]:
+        return {
+            "seq": item.seq,
+            "state": "done",
+            "status": result.status,
+            "ok": result.ok,
+            "error": result.error,
+            "final_url": result.final_url if result.final_url != item.url else None,
+            "content_type": result.content_type[:200] or None,
+            "size": len(result.body) if result.body is not None else None,
+            "elapsed_ms": round(result.elapsed_ms, 1),
+            "content_hash": result.content_hash,
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "fetched_at": datetime.now(UTC),
+        }
+
+    async def _handle_page(self, item: _Item) -> None:
+        result = await self._fetcher.get(item.url)
+        row = self._result_row(item, result)
+        self.stats.pages_fetched += 1
+        findings: list[Finding] = []
+        links: dict[tuple[int, str], dict[str, Any]] = {}
+        final = result.final_url
+        duplicate = final != item.url and self._seq_of.get(final, item.seq) != item.seq
+        if final != item.url and not duplicate:
+            self._seq_of[final] = item.seq  # reached by redirect: never fetch it again
+        if result.ok and result.body is not None and not duplicate and self.scope.contains(final):
+            outcome = process_page(
+                final, result.body, result.content_type, self.ctx, status=result.status or 200,
+                checks=self._page_checks,
+            )
+            row["title"] = outcome.title[:500] or None
+            if outcome.soft_404:
+                row["ok"], row["error"] = False, "soft_404"
+            else:
+                row["facts"] = outcome.facts or None
+                if result.truncated:
+                    row["facts"] = {**(outcome.facts or {}), "truncated": True}
+                findings = outcome.findings
+                for link in outcome.links:
+                    target = self._discover(link.url, link.category, link.kind, item.depth + 1, final)
+                    key = (target, link.kind)
+                    if key not in links:
+                        links[key] = {
+                            "page_seq": item.seq,
+                            "target_seq": target,
+                            "kind": link.kind,
+                            "category": link.category,
+                            "text": link.text[:300],
+                        }
+        if not row["ok"]:
+            self.stats.errors += 1
+        self._batch.results.append(row)
+        self._batch.links.extend(links.values())
+        self._batch.findings.extend(findings)
+
+    async def _handle_check(self, item: _Item) -> None:
+        wants_body = (
+            self.attachment_checker is not None
+            and item.via is not None
+            and self.scope.contains(item.url)
+            and _extractable(item.url)
+        )
+        if wants_body:
+            result = await self._fetcher.get(item.url)
+        else:
+            result = await self._fetcher.check(item.url)
+        self.stats.links_checked += 1
+        row = self._result_row(item, result)
+        row["size"] = None
+        if not result.ok:
+            self.stats.errors += 1
+        elif wants_body and result.body and self.attachment_checker is not None and item.via is not None:
+            found = await asyncio.to_thread(self.attachment_checker, result.body, item.url, item.via)
+            self._batch.findings.extend(found)
+        self._batch.results.append(row)
+
+    async def _flush(self) -> None:
+        assert self._flush_lock is not None
+        async with self._flush_lock:
+            batch, self._batch = self._batch, _Batch()
+            if not batch.empty():
+                await asyncio.to_thread(
+                    self.db.write_batch, self.scan_id, batch.new_urls, batch.results, batch.links, batch.findings
+                )
+        self._report()
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(_FLUSH_EVERY_S)
+            await self._flush()
+
+    def _report(self) -> None:
+        self.stats.queued = len(self._pages) + len(self._checks) + self._in_flight
+        if self.progress is not None:
+            self.progress(self.stats)
+
+
+_EXTRACTABLE = (".docx", ".xlsx", ".pdf", ".txt")
+
+
+def _extractable(url: str) -> bool:
+    return url.split("?", 1)[0].lower().endswith(_EXTRACTABLE)
+
+
+def run_scan(settings: Settings, db: Database, start_url: str | None = None, **kwargs: Any) -> ScanResult:
+    """Run one scan to its end (blocking): the unit of work a task queue hands to a worker."""
+    job = ScanJob(settings, db, start_url, **kwargs)
+    return asyncio.run(job.run())

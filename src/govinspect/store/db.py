@@ -1,0 +1,318 @@
+"""The database: opening (and migrating) it, and the operations a scan and its exports need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from govinspect.checks.site import LinkRecord, PageRecord
+from govinspect.findings import Finding
+from govinspect.store.schema import findings, links, scans, sites, urls
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or used; the message is for the user."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (exports, the console) never block the scan
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"数据库地址无效：{url}") from exc
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise StoreError(f"无法使用数据库 {url}：{exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    db = Database(engine)
+    if migrate:
+        db.migrate()
+    return db
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ScanInfo:
+    id: int
+    site_id: int
+    start_url: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    monitoring_point: datetime
+    settings: dict[str, Any]
+    pages_fetched: int
+
+
+@dataclass(frozen=True)
+class FrontierRow:
+    seq: int
+    url: str
+    role: str
+    depth: int
+    state: str
+
+
+class Database:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("govinspect.store") / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise StoreError(f"无法打开数据库 {self.engine.url.render_as_string(hide_password=True)}：{exc.orig}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _insert_ignore(self, table: Any) -> Any:
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing()
+        if self.dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing()
+        raise StoreError(f"不支持的数据库类型：{self.dialect}")
+
+    # --- sites and scans -------------------------------------------------------------------
+
+    def site_id_for(self, url: str, name: str = "") -> int:
+        with self.engine.begin() as conn:
+            found = conn.execute(select(sites.c.id).where(sites.c.url == url)).scalar()
+            if found is not None:
+                return int(found)
+            conn.execute(self._insert_ignore(sites).values(url=url, name=name, created_at=_now()))
+            return int(conn.execute(select(sites.c.id).where(sites.c.url == url)).scalar_one())
+
+    def create_scan(self, site_id: int, start_url: str, settings: dict[str, Any], monitoring_point: datetime) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                scans.insert().values(
+                    site_id=site_id,
+                    start_url=start_url,
+                    status="running",
+                    started_at=_now(),
+                    monitoring_point=monitoring_point,
+                    settings=settings,
+                    pages_fetched=0,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def scan(self, scan_id: int) -> ScanInfo | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(scans).where(scans.c.id == scan_id)).mappings().first()
+        return _scan_info(row) if row else None
+
+    def latest_unfinished_scan(self, start_url: str | None = None) -> ScanInfo | None:
+        query = select(scans).where(scans.c.status == "running").order_by(scans.c.id.desc())
+        if start_url:
+            query = query.where(scans.c.start_url == start_url)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _scan_info(row) if row else None
+
+    def list_scans(self, limit: int = 50) -> list[ScanInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(scans).order_by(scans.c.id.desc()).limit(limit)).mappings().all()
+        return [_scan_info(r) for r in rows]
+
+    def finish_scan(self, scan_id: int, pages_fetched: int, status: str = "finished", error: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(scans)
+                .where(scans.c.id == scan_id)
+                .values(status=status, finished_at=_now(), pages_fetched=pages_fetched, error=error)
+            )
+
+    # --- the frontier --------------------------------------------------------------------
+
+    def load_frontier(self, scan_id: int) -> list[FrontierRow]:
+        query = select(urls.c.seq, urls.c.url, urls.c.role, urls.c.depth, urls.c.state).where(
+            urls.c.scan_id == scan_id
+        )
+        with self.engine.connect() as conn:
+            return [FrontierRow(*row) for row in conn.execute(query.order_by(urls.c.seq))]
+
+    def count_done_pages(self, scan_id: int) -> int:
+        query = select(func.count()).where(urls.c.scan_id == scan_id, urls.c.role == "page", urls.c.state == "done")
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def write_batch(
+        self,
+        scan_id: int,
+        new_urls: Sequence[dict[str, Any]],
+        results: Sequence[dict[str, Any]],
+        new_links: Sequence[dict[str, Any]],
+        new_findings: Sequence[Finding],
+    ) -> None:
+        """One transaction: what some fetched pages discovered and what they yielded.
+
+        Either all of it lands or none does, so a scan killed at any moment resumes cleanly.
+        """
+        with self.engine.begin() as conn:
+            if new_urls:
+                conn.execute(self._insert_ignore(urls), [{"scan_id": scan_id, **u} for u in new_urls])
+            for result in results:
+                values = {k: v for k, v in result.items() if k != "seq"}
+                conn.execute(
+                    update(urls).where(urls.c.scan_id == scan_id, urls.c.seq == result["seq"]).values(**values)
+                )
+            if new_links:
+                conn.execute(self._insert_ignore(links), [{"scan_id": scan_id, **lk} for lk in new_links])
+            self._insert_findings(conn, scan_id, new_findings)
+
+    def insert_findings(self, scan_id: int, new_findings: Iterable[Finding]) -> None:
+        with self.engine.begin() as conn:
+            self._insert_findings(conn, scan_id, list(new_findings))
+
+    def _insert_findings(self, conn: Connection, scan_id: int, new_findings: Sequence[Finding]) -> None:
+        if not new_findings:
+            return
+        rows = [
+            {
+                "scan_id": scan_id,
+                "code": f.code,
+                "severity": f.severity,
+                "page": f.page,
+                "target": f.target,
+                "evidence": f.evidence,
+                "suggestion": f.suggestion,
+                "detail": f.detail,
+                "fingerprint": f.fingerprint(),
+            }
+            for f in new_findings
+        ]
+        conn.execute(self._insert_ignore(findings), rows)
+
+    def findings_of(self, scan_id: int) -> list[Finding]:
+        query = select(findings).where(findings.c.scan_id == scan_id).order_by(findings.c.id)
+        with self.engine.connect() as conn:
+            return [
+                Finding(
+                    code=r.code,
+                    severity=r.severity,
+                    page=r.page,
+                    target=r.target,
+                    evidence=r.evidence,
+                    suggestion=r.suggestion,
+                    detail=dict(r.detail or {}),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def site_data(self, scan_id: int, start_url: str) -> StoredSiteData:
+        return StoredSiteData(self, scan_id, start_url)
+
+
+def _scan_info(row: Any) -> ScanInfo:
+    return ScanInfo(
+        id=row["id"],
+        site_id=row["site_id"],
+        start_url=row["start_url"],
+        status=row["status"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        monitoring_point=row["monitoring_point"],
+        settings=dict(row["settings"] or {}),
+        pages_fetched=row["pages_fetched"],
+    )
+
+
+class StoredSiteData:
+    """SiteData over the database, streamed in chunks so memory stays flat in site size."""
+
+    def __init__(self, db: Database, scan_id: int, start_url: str) -> None:
+        self.db = db
+        self.scan_id = scan_id
+        self.start_url = start_url
+
+    def pages(self) -> Iterator[PageRecord]:
+        query = (
+            select(urls)
+            .where(urls.c.scan_id == self.scan_id, urls.c.role == "page", urls.c.state == "done")
+            .order_by(urls.c.seq)
+        )
+        with self.db.engine.connect() as conn:
+            for r in conn.execution_options(yield_per=1000).execute(query):
+                yield PageRecord(
+                    url=r.url,
+                    status=r.status,
+                    ok=bool(r.ok),
+                    title=r.title or "",
+                    content_type=r.content_type or "",
+                    depth=r.depth,
+                    error=r.error,
+                    facts=dict(r.facts or {}),
+                )
+
+    def links(self) -> Iterator[LinkRecord]:
+        page = urls.alias("page")
+        target = urls.alias("target")
+        query = (
+            select(
+                page.c.url,
+                target.c.url,
+                links.c.kind,
+                links.c.category,
+                links.c.text,
+                target.c.ok,
+                target.c.status,
+                target.c.error,
+                target.c.state,
+            )
+            .select_from(links)
+            .join(page, (page.c.scan_id == links.c.scan_id) & (page.c.seq == links.c.page_seq))
+            .join(target, (target.c.scan_id == links.c.scan_id) & (target.c.seq == links.c.target_seq))
+            .where(links.c.scan_id == self.scan_id)
+            .order_by(links.c.page_seq, links.c.target_seq)
+        )
+        with self.db.engine.connect() as conn:
+            for r in conn.execution_options(yield_per=2000).execute(query):
+                ok = r[5] if r[8] == "done" else None
+                yield LinkRecord(
+                    page_url=r[0],
+                    target_url=r[1],
+                    kind=r[2],
+                    category=r[3],
+                    text=r[4] or "",
+                    target_ok=ok,
+                    target_status=r[6],
+                    target_error=r[7],
+                )
