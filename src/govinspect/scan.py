@@ -9,6 +9,8 @@ needs only its settings and a database URL, so a Celery worker on another machin
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from govinspect.pipeline import process_page
 from govinspect.settings import CrawlSettings, Settings
 from govinspect.store.db import Database
 
+log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
 _PAGE_KINDS = frozenset({"a", "pagination"})
 _FLUSH_EVERY_S = 0.5
@@ -158,7 +161,7 @@ class ScanJob:
         self._batch = _Batch()
         self._flush_lock: asyncio.Lock | None = None
         self._start_error: str | None = None
-        self._page_checks = selected("page")
+        self._page_checks = selected("page", settings.enabled_checks())
 
     # --- the frontier ----------------------------------------------------------------------
 
@@ -228,15 +231,17 @@ class ScanJob:
         workers = min(512, self.crawl.concurrency * 2 + 16)
         async with Fetcher(self.crawl, resolver=self.resolver) as fetcher:
             self._fetcher = fetcher
-            flusher = asyncio.create_task(self._flush_periodically())
+            stop = asyncio.Event()
+            flusher = asyncio.create_task(self._flush_periodically(stop))
             try:
                 await asyncio.gather(*(self._worker() for _ in range(workers)))
             finally:
-                flusher.cancel()
-                await asyncio.gather(flusher, return_exceptions=True)
+                stop.set()  # never cancel a flush midway: its batch would be lost
+                await flusher
                 await self._flush()
         site = self.db.site_data(self.scan_id, self.start_url)
-        site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, selected("site"))
+        site_checks = selected("site", self.settings.enabled_checks())
+        site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, site_checks)
         self.db.insert_findings(self.scan_id, site_findings)
         self._check_start_page()
         self.db.finish_scan(self.scan_id, self.stats.pages_fetched, error=self._start_error)
@@ -279,6 +284,10 @@ class ScanJob:
                     await self._handle_page(item)
                 else:
                     await self._handle_check(item)
+            except Exception as exc:  # a bug on one URL must not lose the scan: record it and go on
+                log.exception("处理 %s 时出错", item.url)
+                self.ctx.errors.append(f"处理 {item.url} 时出错：{type(exc).__name__}: {exc}")
+                self._batch.results.append({"seq": item.seq, "state": "done", "error": "internal_error"})
             finally:
                 self._in_flight -= 1
                 self._changed.set()
@@ -368,14 +377,16 @@ class ScanJob:
         async with self._flush_lock:
             batch, self._batch = self._batch, _Batch()
             if not batch.empty():
-                await asyncio.to_thread(
+                write = asyncio.to_thread(
                     self.db.write_batch, self.scan_id, batch.new_urls, batch.results, batch.links, batch.findings
                 )
+                await asyncio.shield(write)
         self._report()
 
-    async def _flush_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(_FLUSH_EVERY_S)
+    async def _flush_periodically(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), _FLUSH_EVERY_S)
             await self._flush()
 
     def _report(self) -> None:

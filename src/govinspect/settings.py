@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     db: str = Field("sqlite:///govinspect.db", description="SQLAlchemy 数据库地址")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     data_dir: Path | None = Field(None, description="用户词表、白名单等数据文件所在目录")
+    checks: str = Field("", description="只运行这些检查（逗号分隔的检查名，空为全部）")
+
+    def enabled_checks(self) -> list[str] | None:
+        names = [n.strip() for n in self.checks.split(",") if n.strip()]
+        return names or None
 
     @classmethod
     def settings_customise_sources(

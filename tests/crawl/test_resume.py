@@ -1,0 +1,78 @@
+"""A scan killed with SIGKILL resumes with --resume and ends with exactly the uninterrupted findings."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from govinspect.store import open_database
+from tests.conftest import page
+
+N_PAGES = 80
+
+
+def _routes() -> dict[str, object]:
+    routes: dict[str, object] = {}
+    for i in range(N_PAGES):
+        nxt = "".join(f'<a href="/p{j}.html">第{j}页</a>' for j in range(i + 1, min(N_PAGES, i + 4)))
+        broken = f'<a href="/gone{i}.html">失效{i}</a>' if i % 7 == 0 else ""
+        img = f'<img src="/img{i}.png" alt="图{i}">' if i % 5 == 0 else ""
+        routes["/" if i == 0 else f"/p{i}.html"] = (200, "text/html", page(nxt + broken + img, title=f"页{i}"))
+    return routes
+
+
+def _scan_cmd(db: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "govinspect", "scan", *extra, "--db", str(db), "--quiet",
+            "--concurrency", "2", "--rate", "40", "--timeout", "5"]
+
+
+def _done_pages(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("select count(*) from urls where role='page' and state='done'").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _finding_set(db_path: Path, base: str) -> list[tuple[str, str, str | None, str | None]]:
+    db = open_database(f"sqlite:///{db_path}")
+    scan = db.list_scans(1)[0]
+    assert scan.status == "finished"
+    return sorted((f.code, f.page.replace(base, ""), (f.target or "").replace(base, ""), f.evidence)
+                  for f in db.findings_of(scan.id))
+
+
+async def test_kill9_then_resume_gives_identical_findings(mini_site, tmp_path):
+    site = await mini_site(_routes())
+    url = site.base + "/"
+    env = {**os.environ, "GOVINSPECT_CHECKS": "links"}
+
+    killed_db = tmp_path / "killed.db"
+    proc = await asyncio.create_subprocess_exec(*_scan_cmd(killed_db, url), env=env)
+    for _ in range(400):
+        await asyncio.sleep(0.05)
+        if _done_pages(killed_db) >= 15:
+            break
+    proc.send_signal(signal.SIGKILL)
+    await proc.wait()
+    done_at_kill = _done_pages(killed_db)
+    assert 15 <= done_at_kill < N_PAGES  # really interrupted mid-scan
+
+    resumed = await asyncio.create_subprocess_exec(*_scan_cmd(killed_db, "--resume"), env=env)
+    assert await resumed.wait() == 0
+
+    clean_db = tmp_path / "clean.db"
+    clean = await asyncio.create_subprocess_exec(*_scan_cmd(clean_db, url), env=env)
+    assert await clean.wait() == 0
+
+    resumed_findings = _finding_set(killed_db, site.base)
+    clean_findings = _finding_set(clean_db, site.base)
+    assert resumed_findings == clean_findings
+    assert len(resumed_findings) == len(set(resumed_findings))  # none doubled
+    expected_broken = len([i for i in range(N_PAGES) if i % 7 == 0]) + len([i for i in range(N_PAGES) if i % 5 == 0])
+    assert len(clean_findings) == expected_broken
+    assert _done_pages(killed_db) == _done_pages(clean_db)
