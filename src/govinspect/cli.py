@@ -98,6 +98,7 @@ def scan(
     max_body_mb: Annotated[float | None, typer.Option(help="响应体上限（MB，默认 10）")] = None,
     include: Annotated[list[str] | None, typer.Option("--include", help="额外纳入抓取范围的主机或网址前缀，可多次给出")] = None,
     no_external: Annotated[bool, typer.Option("--no-external", help="不检查站外链接")] = False,
+    incremental: Annotated[bool, typer.Option("--incremental", help="增量扫描：未变化的页面沿用上次结果")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="继续最近一次未完成的扫描")] = False,
     scan_id: Annotated[int | None, typer.Option("--scan-id", help="与 --resume 同用：继续指定编号的扫描")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
@@ -133,7 +134,7 @@ def scan(
                 resume_id = latest.id
         elif not url:
             raise UserError("请给出网站地址，例如：govinspect scan http://127.0.0.1:8080/")
-        result = _run_with_progress(ScanJob, ScanStats, settings, database, url, resume_id, quiet)
+        result = _run_with_progress(ScanJob, ScanStats, settings, database, url, resume_id, quiet, incremental)
         if out:
             from govinspect.reports.findings_export import write_json
 
@@ -153,7 +154,14 @@ def scan(
 
 
 def _run_with_progress(
-    job_cls: Any, stats_cls: Any, settings: Settings, database: Database, url: str | None, resume_id: int | None, quiet: bool
+    job_cls: Any,
+    stats_cls: Any,
+    settings: Settings,
+    database: Database,
+    url: str | None,
+    resume_id: int | None,
+    quiet: bool,
+    incremental: bool = False,
 ) -> Any:
     import asyncio
 
@@ -187,6 +195,7 @@ def _run_with_progress(
             resume_scan_id=resume_id,
             progress=on_progress,
             attachment_checker=attachment_checker,
+            incremental=incremental,
         )
         result = asyncio.run(job.run())
         progress.update(task, description="扫描完成")

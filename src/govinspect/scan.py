@@ -27,7 +27,7 @@ from govinspect.crawl.urls import Scope, max_segment_repeats, normalize, path_pa
 from govinspect.findings import Finding
 from govinspect.pipeline import process_page
 from govinspect.settings import CrawlSettings, Settings
-from govinspect.store.db import Database
+from govinspect.store.db import Database, PreviousURL
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -47,6 +47,8 @@ class ScanStats:
     findings: int = 0
     started: float = field(default_factory=time.perf_counter)
     queued: int = 0
+    pages_reused: int = 0  # incremental scans: unchanged pages not parsed again
+    checks_reused: int = 0  # incremental scans: links known good, not requested again
 
     @property
     def rate(self) -> float:
@@ -91,12 +93,13 @@ class _Batch:
         self.results: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
+        self.attachment_findings: list[Finding] = []
 
     def __len__(self) -> int:
         return len(self.results)
 
     def empty(self) -> bool:
-        return not (self.new_urls or self.results or self.links or self.findings)
+        return not (self.new_urls or self.results or self.links or self.findings or self.attachment_findings)
 
 
 class ScanJob:
@@ -112,6 +115,7 @@ class ScanJob:
         progress: Callable[[ScanStats], None] | None = None,
         resolver: aiohttp.abc.AbstractResolver | None = None,
         attachment_checker: AttachmentChecker | None = None,
+        incremental: bool = False,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -134,6 +138,7 @@ class ScanJob:
                 self.now = self.now.replace(tzinfo=UTC)
             self.started_at = info.started_at
             self.resuming = True
+            self._prev_id: int | None = info.settings.get("incremental_from")
         else:
             if start_url is None:
                 raise ValueError("缺少起始网址")
@@ -141,8 +146,13 @@ class ScanJob:
             self.crawl = settings.crawl
             self.now = now or datetime.now(CHINA)
             site_id = db.site_id_for(self.start_url)
+            previous = db.previous_finished_scan(self.start_url, 2**62) if incremental else None
+            self._prev_id = previous.id if previous else None
             self.scan_id = db.create_scan(
-                site_id, self.start_url, {"crawl": self.crawl.model_dump()}, self.now
+                site_id,
+                self.start_url,
+                {"crawl": self.crawl.model_dump(), "incremental_from": self._prev_id},
+                self.now,
             )
             self.started_at = datetime.now(UTC)
             self.resuming = False
@@ -162,6 +172,7 @@ class ScanJob:
         self._flush_lock: asyncio.Lock | None = None
         self._start_error: str | None = None
         self._page_checks = selected("page", settings.enabled_checks())
+        self._prev: dict[str, PreviousURL] = {}
 
     # --- the frontier ----------------------------------------------------------------------
 
@@ -226,6 +237,8 @@ class ScanJob:
         self._flush_lock = asyncio.Lock()
         if self.resuming:
             self._load()
+        if self._prev_id is not None:
+            self._prev = await asyncio.to_thread(self.db.url_states, self._prev_id)
         if not self._seq_of:
             self._discover(self.start_url, "link", "a", 0, None)
         workers = min(512, self.crawl.concurrency * 2 + 16)
@@ -312,7 +325,22 @@ class ScanJob:
         }
 
     async def _handle_page(self, item: _Item) -> None:
-        result = await self._fetcher.get(item.url)
+        prev = self._prev.get(item.url)
+        conditional: dict[str, str] = {}
+        if prev is not None and prev.role == "page" and prev.ok:
+            if prev.etag:
+                conditional["If-None-Match"] = prev.etag
+            if prev.last_modified:
+                conditional["If-Modified-Since"] = prev.last_modified
+        result = await self._fetcher.get(item.url, conditional=conditional or None)
+        if (
+            prev is not None
+            and prev.ok
+            and result.final_url == item.url
+            and (result.not_modified or (result.ok and result.content_hash == prev.content_hash))
+        ):
+            await self._reuse_page(item, prev, result)
+            return
         row = self._result_row(item, result)
         self.stats.pages_fetched += 1
         findings: list[Finding] = []
@@ -351,7 +379,44 @@ class ScanJob:
         self._batch.links.extend(links.values())
         self._batch.findings.extend(findings)
 
+    async def _reuse_page(self, item: _Item, prev: PreviousURL, result: FetchResult) -> None:
+        """An unchanged page (304, or the same bytes): take its links, facts and findings from the last scan."""
+        assert self._prev_id is not None
+        reuse = await asyncio.to_thread(self.db.reusable_page, self._prev_id, prev.seq, item.url)
+        row = self._result_row(item, result)
+        row.update(
+            status=prev.status, ok=prev.ok, error=prev.error, title=prev.title, facts=reuse.facts or None,
+            content_hash=prev.content_hash, content_type=prev.content_type, size=prev.size,
+            etag=result.etag or prev.etag, last_modified=result.last_modified or prev.last_modified,
+        )
+        self.stats.pages_fetched += 1
+        self.stats.pages_reused += 1
+        links: dict[tuple[int, str], dict[str, Any]] = {}
+        for target_url, kind, category, text in reuse.links:
+            target = self._discover(target_url, category, kind, item.depth + 1, item.url)
+            links.setdefault(
+                (target, kind),
+                {"page_seq": item.seq, "target_seq": target, "kind": kind, "category": category, "text": text},
+            )
+        self._batch.results.append(row)
+        self._batch.links.extend(links.values())
+        self._batch.findings.extend(reuse.findings)
+
     async def _handle_check(self, item: _Item) -> None:
+        prev = self._prev.get(item.url)
+        if prev is not None and prev.role == "check" and prev.ok:
+            # known good at the last scan: an incremental scan re-verifies only what was broken
+            assert self._prev_id is not None
+            self.stats.links_checked += 1
+            self.stats.checks_reused += 1
+            self._batch.results.append(
+                {"seq": item.seq, "state": "done", "status": prev.status, "ok": True, "error": None,
+                 "content_type": prev.content_type, "fetched_at": datetime.now(UTC)}
+            )
+            if self.attachment_checker is not None and _extractable(item.url):
+                found = await asyncio.to_thread(self.db.attachment_findings, self._prev_id, item.url)
+                self._batch.attachment_findings.extend(found)
+            return
         wants_body = (
             self.attachment_checker is not None
             and item.via is not None
@@ -369,7 +434,7 @@ class ScanJob:
             self.stats.errors += 1
         elif wants_body and result.body and self.attachment_checker is not None and item.via is not None:
             found = await asyncio.to_thread(self.attachment_checker, result.body, item.url, item.via)
-            self._batch.findings.extend(found)
+            self._batch.attachment_findings.extend(found)
         self._batch.results.append(row)
 
     async def _flush(self) -> None:
@@ -378,7 +443,13 @@ class ScanJob:
             batch, self._batch = self._batch, _Batch()
             if not batch.empty():
                 write = asyncio.to_thread(
-                    self.db.write_batch, self.scan_id, batch.new_urls, batch.results, batch.links, batch.findings
+                    self.db.write_batch,
+                    self.scan_id,
+                    batch.new_urls,
+                    batch.results,
+                    batch.links,
+                    batch.findings,
+                    batch.attachment_findings,
                 )
                 await asyncio.shield(write)
         self._report()

@@ -79,6 +79,28 @@ class FrontierRow:
     state: str
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousURL:
+    seq: int
+    role: str
+    status: int | None
+    ok: bool | None
+    error: str | None
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    title: str | None
+    content_type: str | None
+    size: int | None
+
+
+@dataclass
+class ReusablePage:
+    facts: dict[str, Any]
+    links: list[tuple[Any, ...]]  # (target url, kind, category, text)
+    findings: list[Finding]
+
+
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -181,6 +203,7 @@ class Database:
         results: Sequence[dict[str, Any]],
         new_links: Sequence[dict[str, Any]],
         new_findings: Sequence[Finding],
+        attachment_findings: Sequence[Finding] = (),
     ) -> None:
         """One transaction: what some fetched pages discovered and what they yielded.
 
@@ -196,13 +219,14 @@ class Database:
                 )
             if new_links:
                 conn.execute(self._insert_ignore(links), [{"scan_id": scan_id, **lk} for lk in new_links])
-            self._insert_findings(conn, scan_id, new_findings)
+            self._insert_findings(conn, scan_id, new_findings, "page")
+            self._insert_findings(conn, scan_id, attachment_findings, "attachment")
 
-    def insert_findings(self, scan_id: int, new_findings: Iterable[Finding]) -> None:
+    def insert_findings(self, scan_id: int, new_findings: Iterable[Finding], origin: str = "site") -> None:
         with self.engine.begin() as conn:
-            self._insert_findings(conn, scan_id, list(new_findings))
+            self._insert_findings(conn, scan_id, list(new_findings), origin)
 
-    def _insert_findings(self, conn: Connection, scan_id: int, new_findings: Sequence[Finding]) -> None:
+    def _insert_findings(self, conn: Connection, scan_id: int, new_findings: Sequence[Finding], origin: str) -> None:
         if not new_findings:
             return
         rows = [
@@ -216,6 +240,7 @@ class Database:
                 "suggestion": f.suggestion,
                 "detail": f.detail,
                 "fingerprint": f.fingerprint(),
+                "origin": origin,
             }
             for f in new_findings
         ]
@@ -224,21 +249,66 @@ class Database:
     def findings_of(self, scan_id: int) -> list[Finding]:
         query = select(findings).where(findings.c.scan_id == scan_id).order_by(findings.c.id)
         with self.engine.connect() as conn:
-            return [
-                Finding(
-                    code=r.code,
-                    severity=r.severity,
-                    page=r.page,
-                    target=r.target,
-                    evidence=r.evidence,
-                    suggestion=r.suggestion,
-                    detail=dict(r.detail or {}),
-                )
-                for r in conn.execute(query)
-            ]
+            return [_finding(r) for r in conn.execute(query)]
+
+    # --- what an incremental scan reuses from the previous one -------------------------------
+
+    def previous_finished_scan(self, start_url: str, before_id: int) -> ScanInfo | None:
+        query = (
+            select(scans)
+            .where(scans.c.start_url == start_url, scans.c.status == "finished", scans.c.id < before_id)
+            .order_by(scans.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _scan_info(row) if row else None
+
+    def url_states(self, scan_id: int) -> dict[str, PreviousURL]:
+        query = select(
+            urls.c.url, urls.c.seq, urls.c.role, urls.c.status, urls.c.ok, urls.c.error, urls.c.etag,
+            urls.c.last_modified, urls.c.content_hash, urls.c.title, urls.c.content_type, urls.c.size,
+        ).where(urls.c.scan_id == scan_id, urls.c.state == "done")
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(yield_per=5000).execute(query)
+            return {r[0]: PreviousURL(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
+
+    def reusable_page(self, scan_id: int, seq: int, page_url: str) -> ReusablePage:
+        """A page of an earlier scan as the crawler needs it again: facts, outgoing links, findings."""
+        target = urls.alias("target")
+        link_query = (
+            select(target.c.url, links.c.kind, links.c.category, links.c.text)
+            .select_from(links)
+            .join(target, (target.c.scan_id == links.c.scan_id) & (target.c.seq == links.c.target_seq))
+            .where(links.c.scan_id == scan_id, links.c.page_seq == seq)
+        )
+        with self.engine.connect() as conn:
+            facts = conn.execute(select(urls.c.facts).where(urls.c.scan_id == scan_id, urls.c.seq == seq)).scalar()
+            out = [tuple(r) for r in conn.execute(link_query)]
+            found = self._findings_where(conn, scan_id, findings.c.page == page_url, "page")
+        return ReusablePage(facts=dict(facts or {}), links=out, findings=found)
+
+    def attachment_findings(self, scan_id: int, target_url: str) -> list[Finding]:
+        with self.engine.connect() as conn:
+            return self._findings_where(conn, scan_id, findings.c.target == target_url, "attachment")
+
+    def _findings_where(self, conn: Connection, scan_id: int, condition: Any, origin: str) -> list[Finding]:
+        query = select(findings).where(findings.c.scan_id == scan_id, findings.c.origin == origin, condition)
+        return [_finding(r) for r in conn.execute(query.order_by(findings.c.id))]
 
     def site_data(self, scan_id: int, start_url: str) -> StoredSiteData:
         return StoredSiteData(self, scan_id, start_url)
+
+
+def _finding(r: Any) -> Finding:
+    return Finding(
+        code=r.code,
+        severity=r.severity,
+        page=r.page,
+        target=r.target,
+        evidence=r.evidence,
+        suggestion=r.suggestion,
+        detail=dict(r.detail or {}),
+    )
 
 
 def _scan_info(row: Any) -> ScanInfo:

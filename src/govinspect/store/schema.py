@@ -107,6 +107,7 @@ findings = Table(
     Column("suggestion", Text),
     Column("detail", JSON, nullable=False),
     Column("fingerprint", String(40), nullable=False),
+    Column("origin", String(12), nullable=False, default="page"),  # page | attachment | site (which stage raised it)
     UniqueConstraint("scan_id", "fingerprint", name="uq_findings_scan_fingerprint"),
     Index("ix_findings_scan_code", "scan_id", "code"),
 )

@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("suggestion", sa.Text),
         sa.Column("detail", sa.JSON, nullable=False),
         sa.Column("fingerprint", sa.String(40), nullable=False),
+        sa.Column("origin", sa.String(12), nullable=False, server_default="page"),
         sa.UniqueConstraint("scan_id", "fingerprint", name="uq_findings_scan_fingerprint"),
     )
     op.create_index("ix_findings_scan_code", "findings", ["scan_id", "code"])
