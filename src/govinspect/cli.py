@@ -187,27 +187,17 @@ def _run_with_progress(
                 rate=stats.rate,
             )
 
-        attachment_checker = _attachment_checker(settings)
         job = job_cls(
             settings,
             database,
             None if resume_id else url,
             resume_scan_id=resume_id,
             progress=on_progress,
-            attachment_checker=attachment_checker,
             incremental=incremental,
         )
         result = asyncio.run(job.run())
         progress.update(task, description="扫描完成")
         return result
-
-
-def _attachment_checker(settings: Settings) -> Any:
-    try:
-        from govinspect.text.attachments import make_attachment_checker
-    except ImportError:
-        return None
-    return make_attachment_checker(settings)
 
 
 @app.command()
@@ -337,14 +327,15 @@ def demo_site(
 
 def _register_optional_commands() -> None:
     """Commands whose implementation lives with their stage."""
-    try:
-        from govinspect.text.command import check_text_command
-    except ImportError:
-        pass
-    else:
-        app.command("check-text", help="检查文本或文档（.txt .docx .xlsx .pdf）中的错别字、错敏词、隐私信息等。")(
-            check_text_command
-        )
+    from govinspect.text.command import check_text_command
+
+    @app.command("check-text")
+    def check_text(
+        path: Annotated[str, typer.Argument(help="要检查的文件（.txt、.docx、.xlsx、.pdf），“-”表示从标准输入读取")],
+        format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text、json 或 jsonl（每行一篇）")] = "text",
+    ) -> None:
+        """检查文本或文档中的错别字、严重表述错误、敏感词、隐私信息、涉密标识和序号错误。"""
+        raise typer.Exit(check_text_command(path, format))
 
 
 _register_optional_commands()

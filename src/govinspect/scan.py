@@ -21,13 +21,14 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from govinspect.checks.registry import CheckContext, run_site_checks, selected
+from govinspect.checks.registry import CheckContext, run_attachment_checks, run_site_checks, selected
 from govinspect.crawl.fetcher import Fetcher, FetchResult
 from govinspect.crawl.urls import Scope, max_segment_repeats, normalize, path_pattern
 from govinspect.findings import Finding
 from govinspect.pipeline import process_page
 from govinspect.settings import CrawlSettings, Settings
 from govinspect.store.db import Database, PreviousURL
+from govinspect.text.corpus import is_statistical_candidate, normal_on_site
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -35,8 +36,6 @@ _PAGE_KINDS = frozenset({"a", "pagination"})
 _FLUSH_EVERY_S = 0.5
 _FLUSH_AT_RESULTS = 400
 
-# A hook for attachment contents (the text engine plugs in here): (bytes, attachment URL, page URL)
-AttachmentChecker = Callable[[bytes, str, str], list[Finding]]
 
 
 @dataclass
@@ -114,14 +113,12 @@ class ScanJob:
         site_config: dict[str, Any] | None = None,
         progress: Callable[[ScanStats], None] | None = None,
         resolver: aiohttp.abc.AbstractResolver | None = None,
-        attachment_checker: AttachmentChecker | None = None,
         incremental: bool = False,
     ) -> None:
         self.settings = settings
         self.db = db
         self.progress = progress
         self.resolver = resolver
-        self.attachment_checker = attachment_checker
         self.site_config = site_config or {}
         self.stats = ScanStats()
         if resume_scan_id is not None:
@@ -172,6 +169,7 @@ class ScanJob:
         self._flush_lock: asyncio.Lock | None = None
         self._start_error: str | None = None
         self._page_checks = selected("page", settings.enabled_checks())
+        self._attachment_checks = selected("attachment", settings.enabled_checks())
         self._prev: dict[str, PreviousURL] = {}
 
     # --- the frontier ----------------------------------------------------------------------
@@ -252,6 +250,7 @@ class ScanJob:
                 stop.set()  # never cancel a flush midway: its batch would be lost
                 await flusher
                 await self._flush()
+        await asyncio.to_thread(self._drop_site_norms)
         site = self.db.site_data(self.scan_id, self.start_url)
         site_checks = selected("site", self.settings.enabled_checks())
         site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, site_checks)
@@ -272,6 +271,15 @@ class ScanJob:
             start_error=self._start_error,
             check_errors=list(self.ctx.errors),
         )
+
+    def _drop_site_norms(self) -> None:
+        """Statistical typo candidates that recur across the site are its normal usage (see text/corpus.py)."""
+        typos = self.db.findings_of(self.scan_id, code="typo")
+        norms = normal_on_site(typos, self.stats.pages_fetched)
+        if norms:
+            doomed = [f.fingerprint() for f in typos if f.evidence in norms and is_statistical_candidate(f)]
+            self.db.delete_findings(self.scan_id, doomed)
+            log.info("以下疑似错别字在本站大量出现，视为本站正常用语：%s", "、".join(sorted(norms)))
 
     def _check_start_page(self) -> None:
         for page in self.db.site_data(self.scan_id, self.start_url).pages():
@@ -413,12 +421,12 @@ class ScanJob:
                 {"seq": item.seq, "state": "done", "status": prev.status, "ok": True, "error": None,
                  "content_type": prev.content_type, "fetched_at": datetime.now(UTC)}
             )
-            if self.attachment_checker is not None and _extractable(item.url):
+            if self._attachment_checks and _extractable(item.url):
                 found = await asyncio.to_thread(self.db.attachment_findings, self._prev_id, item.url)
                 self._batch.attachment_findings.extend(found)
             return
         wants_body = (
-            self.attachment_checker is not None
+            bool(self._attachment_checks)
             and item.via is not None
             and self.scope.contains(item.url)
             and _extractable(item.url)
@@ -432,8 +440,10 @@ class ScanJob:
         row["size"] = None
         if not result.ok:
             self.stats.errors += 1
-        elif wants_body and result.body and self.attachment_checker is not None and item.via is not None:
-            found = await asyncio.to_thread(self.attachment_checker, result.body, item.url, item.via)
+        elif wants_body and result.body and item.via is not None:
+            found = await asyncio.to_thread(
+                run_attachment_checks, result.body, item.url, item.via, self.ctx, self._attachment_checks
+            )
             self._batch.attachment_findings.extend(found)
         self._batch.results.append(row)
 

@@ -38,7 +38,7 @@ SiteCheckFn = Callable[[Any, CheckContext], Iterable[Finding]]  # Any: a govinsp
 class Check:
     name: str
     codes: tuple[str, ...]
-    scope: Literal["page", "site"]
+    scope: Literal["page", "site", "attachment"]
     fn: Callable[..., Iterable[Finding]]
     network: bool = False  # a site check that talks to the network itself (https, ipv6, browser)
 
@@ -46,7 +46,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def _register(name: str, codes: tuple[str, ...], scope: Literal["page", "site"], network: bool) -> Callable[
+def _register(
+    name: str, codes: tuple[str, ...], scope: Literal["page", "site", "attachment"], network: bool
+) -> Callable[
     [Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]
 ]:
     known = code_table()
@@ -69,6 +71,14 @@ def page_check(name: str, *codes: str) -> Callable[[PageCheckFn], PageCheckFn]:
 
 def site_check(name: str, *codes: str, network: bool = False) -> Callable[[SiteCheckFn], SiteCheckFn]:
     return _register(name, codes, "site", network)
+
+
+AttachmentCheckFn = Callable[..., Iterable[Finding]]  # (data, name, *, url, page_url, ctx)
+
+
+def attachment_check(name: str, *codes: str) -> Callable[[AttachmentCheckFn], AttachmentCheckFn]:
+    """A check of a downloaded attachment's bytes (.docx/.xlsx/.pdf/.txt); findings name it as target."""
+    return _register(name, codes, "attachment", False)
 
 
 _loaded = False
@@ -108,6 +118,21 @@ def run_page_checks(page: ParsedPage, ctx: CheckContext, checks: list[Check] | N
     out: list[Finding] = []
     for check in checks if checks is not None else selected("page"):
         out.extend(_run(check, page, ctx))
+    return out
+
+
+def run_attachment_checks(
+    data: bytes, url: str, page_url: str, ctx: CheckContext, checks: list[Check] | None = None
+) -> list[Finding]:
+    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    out: list[Finding] = []
+    for check in checks if checks is not None else selected("attachment"):
+        try:
+            out.extend(check.fn(data, name, url=url, page_url=page_url, ctx=ctx))
+        except Exception as exc:
+            message = f"检查 {check.name} 在附件 {url} 出错：{type(exc).__name__}: {exc}"
+            log.warning(message)
+            ctx.errors.append(message)
     return out
 
 

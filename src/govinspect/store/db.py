@@ -246,8 +246,10 @@ class Database:
         ]
         conn.execute(self._insert_ignore(findings), rows)
 
-    def findings_of(self, scan_id: int) -> list[Finding]:
+    def findings_of(self, scan_id: int, code: str | None = None) -> list[Finding]:
         query = select(findings).where(findings.c.scan_id == scan_id).order_by(findings.c.id)
+        if code is not None:
+            query = query.where(findings.c.code == code)
         with self.engine.connect() as conn:
             return [_finding(r) for r in conn.execute(query)]
 
@@ -294,6 +296,18 @@ class Database:
     def _findings_where(self, conn: Connection, scan_id: int, condition: Any, origin: str) -> list[Finding]:
         query = select(findings).where(findings.c.scan_id == scan_id, findings.c.origin == origin, condition)
         return [_finding(r) for r in conn.execute(query.order_by(findings.c.id))]
+
+    def delete_findings(self, scan_id: int, fingerprints: Iterable[str]) -> int:
+        doomed = list(fingerprints)
+        deleted = 0
+        with self.engine.begin() as conn:
+            for start in range(0, len(doomed), 5000):  # stay under the database's bound-parameter limit
+                chunk = doomed[start : start + 5000]
+                result = conn.execute(
+                    findings.delete().where(findings.c.scan_id == scan_id, findings.c.fingerprint.in_(chunk))
+                )
+                deleted += int(result.rowcount or 0)
+        return deleted
 
     def site_data(self, scan_id: int, start_url: str) -> StoredSiteData:
         return StoredSiteData(self, scan_id, start_url)
