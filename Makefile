@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PORT ?= 8765
 
-.PHONY: demo test lint typecheck pytest bench bench-text browser clean
+.PHONY: demo test lint typecheck pytest bench bench-text sysdeps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's chromium for the browser checks and tests; never a browser download.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium 未安装：浏览器相关测试将跳过（需 root 执行 apt-get install chromium）"; fi; }
+# Debian packages the checks and tests use: chromium (mobile rendering, browser tests; never a browser
+# download), LibreOffice (the report opens in it), a CJK font (chart labels). Installed only when missing.
+sysdeps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer"; \
+	fc-list 2>/dev/null | grep -qiE "noto sans cjk|wenquanyi" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "安装系统依赖：$$missing"; (apt-get update -qq || true) && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "缺少系统依赖（需 root 安装）：$$missing；相关测试将跳过"; fi; fi
 
 demo: $(STAMP)
 	$(BIN)/python -m govinspect.demo.run --port $(DEMO_PORT)
@@ -28,7 +34,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) sysdeps
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
