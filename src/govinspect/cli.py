@@ -134,7 +134,15 @@ def scan(
                 resume_id = latest.id
         elif not url:
             raise UserError("请给出网站地址，例如：govinspect scan http://127.0.0.1:8080/")
-        result = _run_with_progress(ScanJob, ScanStats, settings, database, url, resume_id, quiet, incremental)
+        site_config: dict[str, Any] = {}
+        if url and resume_id is None:
+            from govinspect.crawl.urls import normalize
+            from govinspect.registry.scanning import scan_inputs
+
+            settings, site_config = scan_inputs(database, normalize(url), settings)
+        result = _run_with_progress(
+            ScanJob, ScanStats, settings, database, url, resume_id, quiet, incremental, site_config
+        )
         if out:
             from govinspect.reports.findings_export import write_json
 
@@ -149,6 +157,11 @@ def scan(
             err_console.print(f"[yellow]注意：[/]{message}", highlight=False)
         if result.start_error:
             _fail(result.start_error, 1)
+        from govinspect.workflow.sync import sync_problems
+
+        info = database.scan(result.scan_id)
+        assert info is not None
+        console.print("整改问题：" + sync_problems(database, info.site_id, result.scan_id).describe(), highlight=False)
 
     guarded(body)
 
@@ -162,6 +175,7 @@ def _run_with_progress(
     resume_id: int | None,
     quiet: bool,
     incremental: bool = False,
+    site_config: dict[str, Any] | None = None,
 ) -> Any:
     import asyncio
 
@@ -194,6 +208,7 @@ def _run_with_progress(
             resume_scan_id=resume_id,
             progress=on_progress,
             incremental=incremental,
+            site_config=site_config,
         )
         result = asyncio.run(job.run())
         progress.update(task, description="扫描完成")
@@ -327,6 +342,13 @@ def demo_site(
 
 def _register_optional_commands() -> None:
     """Commands whose implementation lives with their stage."""
+    from govinspect.workflow import commands as workflow
+
+    app.add_typer(workflow.unit_app, name="unit")
+    app.add_typer(workflow.site_app, name="site")
+    app.add_typer(workflow.problems_app, name="problems")
+    app.command("score")(workflow.score_command)
+    app.command("sync")(workflow.sync_command)
     from govinspect.text.command import check_text_command
 
     @app.command("check-text")

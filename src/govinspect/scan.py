@@ -130,9 +130,7 @@ class ScanJob:
             self.scan_id = info.id
             self.start_url = info.start_url
             self.crawl = CrawlSettings.model_validate(info.settings.get("crawl", {}))
-            self.now = info.monitoring_point
-            if self.now.tzinfo is None:
-                self.now = self.now.replace(tzinfo=UTC)
+            self.now = info.monitoring_point.astimezone(CHINA)
             self.started_at = info.started_at
             self.resuming = True
             self._prev_id: int | None = info.settings.get("incremental_from")
@@ -148,7 +146,7 @@ class ScanJob:
             self.scan_id = db.create_scan(
                 site_id,
                 self.start_url,
-                {"crawl": self.crawl.model_dump(), "incremental_from": self._prev_id},
+                {"crawl": self.crawl.model_dump(), "incremental_from": self._prev_id, "checks": settings.checks},
                 self.now,
             )
             self.started_at = datetime.now(UTC)
@@ -264,7 +262,7 @@ class ScanJob:
         return ScanResult(
             scan_id=self.scan_id,
             site=self.start_url,
-            started_at=self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=UTC),
+            started_at=self.started_at,
             finished_at=(info.finished_at if info and info.finished_at else datetime.now(UTC)),
             pages_fetched=self.stats.pages_fetched,
             findings=findings,

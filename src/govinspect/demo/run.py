@@ -39,9 +39,15 @@ async def _demo(port: int, pages: int, out_dir: Path) -> int:
             result = await job.run()
     finally:
         await server.close()
+    from govinspect.workflow.sync import sync_problems
+
+    info = db.scan(result.scan_id)
+    assert info is not None
+    synced = sync_problems(db, info.site_id, result.scan_id)
     write_json(result.to_json(), json_path)
     console.print(summary_table(result.findings, f"演示网站扫描结果（扫描 #{result.scan_id}）"))
     console.print(f"共抓取页面 {result.pages_fetched} 个，发现问题 {len(result.findings)} 条。", highlight=False)
+    console.print("整改问题：" + synced.describe(), highlight=False)
     console.print(f"问题清单 JSON：{json_path}", highlight=False)
     console.print(f"数据库：{db_path}（可用 govinspect findings --db {db_path} --format xlsx --out 问题.xlsx 导出）",
                   highlight=False)

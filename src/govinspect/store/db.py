@@ -147,7 +147,7 @@ class Database:
                     start_url=start_url,
                     status="running",
                     started_at=_now(),
-                    monitoring_point=monitoring_point,
+                    monitoring_point=monitoring_point.astimezone(UTC),  # SQLite drops zones: store UTC
                     settings=settings,
                     pages_fetched=0,
                 )
@@ -325,15 +325,24 @@ def _finding(r: Any) -> Finding:
     )
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """Times are stored in UTC; SQLite hands them back without a zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _scan_info(row: Any) -> ScanInfo:
+    started, point = _utc(row["started_at"]), _utc(row["monitoring_point"])
+    assert started is not None and point is not None
     return ScanInfo(
         id=row["id"],
         site_id=row["site_id"],
         start_url=row["start_url"],
         status=row["status"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        monitoring_point=row["monitoring_point"],
+        started_at=started,
+        finished_at=_utc(row["finished_at"]),
+        monitoring_point=point,
         settings=dict(row["settings"] or {}),
         pages_fetched=row["pages_fetched"],
     )
