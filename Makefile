@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PORT ?= 8765
 
-.PHONY: demo test lint typecheck pytest bench bench-text sysdeps clean
+.PHONY: demo test lint typecheck pytest bench bench-text bench-logs sysdeps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench: $(STAMP)
 
 bench-text: $(STAMP)
 	$(BIN)/python benchmarks/bench_text.py
+
+bench-logs: $(STAMP)
+	$(BIN)/python benchmarks/bench_logs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

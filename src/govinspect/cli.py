@@ -349,6 +349,10 @@ def _register_optional_commands() -> None:
     app.add_typer(workflow.problems_app, name="problems")
     app.command("score")(workflow.score_command)
     app.command("sync")(workflow.sync_command)
+    from govinspect.stats.commands import import_app, stats_app
+
+    app.add_typer(import_app, name="import")
+    app.add_typer(stats_app, name="stats")
     from govinspect.text.command import check_text_command
 
     @app.command("check-text")

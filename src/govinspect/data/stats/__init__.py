@@ -1,0 +1,1 @@
+"""Data for traffic and message statistics (log definitions, crawler list, message-export columns)."""
