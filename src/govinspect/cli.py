@@ -325,6 +325,40 @@ def scans(db: DbOption = None) -> None:
     guarded(body)
 
 
+@app.command("run")
+def run_daemon(
+    db: DbOption = None,
+    alerts: Annotated[Path | None, typer.Option("--alerts", help="告警设置文件（YAML：webhook、smtp）")] = None,
+    incremental_hour: Annotated[int, typer.Option(help="每日增量扫描时刻（0-23）")] = 2,
+    full_weekday: Annotated[int, typer.Option(help="每周全量扫描的星期（0=周一 … 6=周日）")] = 6,
+    max_parallel_scans: Annotated[int, typer.Option(help="同时进行的扫描数")] = 2,
+) -> None:
+    """常驻监测：按计划探测首页可用性、每日增量扫描、每周全量扫描、同步整改问题、发送告警。"""
+
+    def body() -> None:
+        import asyncio
+
+        from govinspect.monitor.clock import RealClock
+        from govinspect.monitor.daemon import Daemon, DaemonLog
+        from govinspect.monitor.schedule import MonitorSettings
+        from govinspect.workflow.alerts import load_alert_config
+
+        settings = load_settings(db)
+        database = open_db(settings)
+        monitor = MonitorSettings(
+            incremental_hour=incremental_hour, full_weekday=full_weekday, max_parallel_scans=max_parallel_scans
+        )
+        alert_config = load_alert_config(alerts) if alerts else None
+        journal = DaemonLog(on_event=lambda m: console.print(f"[dim]{datetime.now():%m-%d %H:%M}[/] {m}", highlight=False))
+        console.print(f"监测已启动（数据库：{settings.db}），按 Ctrl-C 停止。", highlight=False)
+        try:
+            asyncio.run(Daemon(settings, database, RealClock(), monitor=monitor, alerts=alert_config, journal=journal).run())
+        except KeyboardInterrupt:
+            console.print("监测已停止。未完成的扫描下次启动时会继续。", highlight=False)
+
+    guarded(body)
+
+
 @app.command("demo-site")
 def demo_site(
     port: Annotated[int, typer.Option(help="端口")] = 8080,

@@ -4,16 +4,18 @@ from datetime import datetime, timedelta
 
 from govinspect.monitor.clock import CHINA
 from govinspect.monitor.schedule import MonitorSettings, next_probe, next_scan, upcoming
+from govinspect.workflow.availability import availability_rules
 
 START = datetime(2026, 6, 29, 23, 30, tzinfo=CHINA)  # a Monday night, the last day of Q2
 
 
 def test_probes_spread_over_the_day_at_least_20() -> None:
-    settings = MonitorSettings(probes_per_day=20)
+    rules = availability_rules()
+    assert rules.probes_per_day == 20
     at = START
     times = []
     while at < START + timedelta(days=7):
-        at = next_probe(7, at, settings)
+        at = next_probe(7, at, rules)
         times.append(at)
     times = [t for t in times if t < START + timedelta(days=7)]
     assert len(times) == 20 * 7
@@ -22,8 +24,7 @@ def test_probes_spread_over_the_day_at_least_20() -> None:
 
 
 def test_sites_have_different_phases() -> None:
-    settings = MonitorSettings()
-    firsts = {next_probe(site, START, settings) for site in range(1, 30)}
+    firsts = {next_probe(site, START, availability_rules()) for site in range(1, 30)}
     assert len(firsts) > 20
 
 
@@ -40,5 +41,5 @@ def test_weekly_full_and_daily_incremental() -> None:
 
 
 def test_upcoming_is_sorted() -> None:
-    due = upcoming([1, 2, 3], START, MonitorSettings())
+    due = upcoming([1, 2, 3], START, MonitorSettings(), availability_rules())
     assert due == sorted(due) and len(due) == 6

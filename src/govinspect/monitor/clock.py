@@ -27,7 +27,12 @@ class RealClock:
 
 
 class ManualClock:
-    """A clock that jumps: sleeping moves time forward at once (for tests of whole weeks)."""
+    """A clock that jumps: sleeping moves time forward at once (for tests of whole weeks).
+
+    It advances only when the daemon is idle, so simulated time never outruns the work it schedules.
+    """
+
+    advance_when_idle = True
 
     def __init__(self, start: datetime) -> None:
         self._now = start
