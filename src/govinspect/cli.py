@@ -325,6 +325,44 @@ def scans(db: DbOption = None) -> None:
     guarded(body)
 
 
+@app.command()
+def columns(
+    url: Annotated[str, typer.Argument(help="网站首页地址")],
+    db: DbOption = None,
+    rescan: Annotated[bool, typer.Option("--rescan", help="不用已保存的扫描，重新抓取")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
+) -> None:
+    """打印网站的栏目树：类型、条目数、最新日期、是否超期（用最近一次扫描，没有则先扫描）。"""
+
+    def body() -> None:
+        from govinspect.checks.registry import CheckContext
+        from govinspect.crawl.urls import normalize
+        from govinspect.registry.scanning import scan_inputs
+        from govinspect.scan import CHINA, ScanJob, ScanStats
+        from govinspect.structure.columns import build_column_tree, render_column_tree
+
+        start = normalize(url)
+        settings = load_settings(db)
+        database = open_db(settings)
+        settings, site_config = scan_inputs(database, start, settings)
+        latest = next((s for s in database.list_scans(200) if s.start_url == start and s.status == "finished"), None)
+        if latest is None or rescan:
+            result = _run_with_progress(
+                ScanJob, ScanStats, settings, database, start, None, quiet, False, site_config
+            )
+            latest = database.scan(result.scan_id)
+            assert latest is not None
+        ctx = CheckContext(
+            settings=settings, site_url=start, now=latest.monitoring_point.astimezone(CHINA), site_config=site_config
+        )
+        tree = build_column_tree(database.site_data(latest.id, start), ctx)
+        console.print(render_column_tree(tree))
+        when = latest.monitoring_point.astimezone(CHINA)
+        console.print(f"依据：扫描 #{latest.id}（{when:%Y-%m-%d %H:%M}）", highlight=False)
+
+    guarded(body)
+
+
 @app.command("run")
 def run_daemon(
     db: DbOption = None,

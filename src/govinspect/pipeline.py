@@ -15,6 +15,7 @@ from govinspect.parse.encoding import decode_html
 from govinspect.parse.facts import extract_facts
 from govinspect.parse.page import Link, ParsedPage, parse_html
 from govinspect.parse.soft404 import is_soft_404
+from govinspect.structure.messages import use_site_config
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -67,7 +68,8 @@ def process_page(
     page = parse_html(text, url, status=status, content_type=content_type, encoding=encoding)
     if is_soft_404(page):
         return PageOutcome(parsed=True, title=page.title, soft_404=True, page=page if keep_page else None)
-    facts = extract_facts(page)
+    with use_site_config(ctx.site_config):  # extractors that honour per-site selectors read it from here
+        facts = extract_facts(page)
     findings = run_page_checks(page, ctx, checks)
     return PageOutcome(
         parsed=True,

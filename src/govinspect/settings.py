@@ -17,7 +17,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEFAULT_USER_AGENT = "govinspect/0.1 (+政府网站自查; loopback-safe)"
+# HTTP headers are Latin-1: the user agent must stay ASCII
+DEFAULT_USER_AGENT = "govinspect/0.1 (+government website self-inspection)"
 
 
 class CrawlSettings(BaseModel):

@@ -169,4 +169,10 @@ def subsite_expectations(b: Build, columns: dict[str, list[Article]]) -> list[Ex
         # evidence: the newest item on the stale home page
         ExpectedFinding("homepage_stale", home, None, newest.title, None, detail),
         ExpectedFinding("footer_info_missing", home, None, None, None, {"item": "site_code"}),
+    ] + [
+        # the department's policies are published without interpretations (not linked to any 解读)
+        ExpectedFinding("policy_interpretation_missing", b.url(article_path(b, a)), None, None, None, {})
+        for arts in columns.values()
+        for a in arts
+        if a.policy is not None
     ]

@@ -1,0 +1,1 @@
+"""Data for site structure and norms checks (columns, dates, footers, hidden links, messages)."""

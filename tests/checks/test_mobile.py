@@ -1,0 +1,112 @@
+"""mobile_unfriendly: static viewport rule per template, and overflow measured in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from govinspect.checks.registry import CheckContext, all_checks
+from govinspect.findings import Finding
+from govinspect.parse.page import parse_html
+from govinspect.settings import Settings
+from govinspect.structure import browser
+from govinspect.structure.offline import site_from_html
+
+NOW = datetime(2024, 6, 30, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+B = "http://127.0.0.1:8080"
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def article(body: str, head: str = VIEWPORT, layout: str = "article") -> str:
+    return (
+        f"<html><head><title>文章</title>{head}</head><body><div class='{layout}'>{body}</div>"
+        "<div class='footer'>主办单位：某县人民政府</div></body></html>"
+    )
+
+
+WIDE = "<h1>统计表</h1><table style='width:1200px'><tr><td>数据</td></tr></table>"
+FIT = "<h1>新闻</h1><p>正文内容正文内容。</p><img src='/a.png' style='max-width:100%'>"
+
+
+def ctx(offline: bool = False, site_url: str = B + "/") -> CheckContext:
+    return CheckContext(settings=Settings(), site_url=site_url, now=NOW, offline=offline)
+
+
+def test_check_html_static_rule() -> None:
+    check = all_checks()["mobile_viewport"].fn
+    bare = parse_html(article(FIT, head=""), B + "/a.html")
+    found = list(check(bare, ctx(offline=True)))
+    assert [(f.code, f.detail["rule"], f.detail["method"]) for f in found] == [
+        ("mobile_unfriendly", "no_viewport", "static")
+    ]
+    fixed = parse_html(article(FIT, head='<meta name="viewport" content="width=1100">'), B + "/a.html")
+    assert [f.evidence for f in check(fixed, ctx(offline=True))] == ["width=1100"]
+    assert list(check(parse_html(article(FIT), B + "/a.html"), ctx(offline=True))) == []
+    assert list(check(bare, ctx(offline=False))) == []  # the scan judges per template
+
+
+def test_static_rule_once_per_template() -> None:
+    pages = {f"{B}/col/a/t2024010{i}_{i}.html": article(FIT, head="") for i in range(1, 5)}
+    pages[f"{B}/col/b/index.html"] = article("<ul><li>列表</li></ul>", layout="list")
+    found = list(all_checks()["mobile_static"].fn(site_from_html(pages, B + "/"), ctx()))
+    assert [(f.page, f.detail["template_pages"]) for f in found] == [(f"{B}/col/a/t20240101_1.html", 4)]
+
+
+class _Pages(BaseHTTPRequestHandler):
+    pages = {"/wide.html": article(WIDE), "/fit.html": article(FIT, layout="list")}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        body = self.pages.get(self.path)
+        data = (body or "not found").encode("utf-8")
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture()
+def served() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def render(base: str) -> tuple[list[Finding], CheckContext]:
+    pages = {base + path: html for path, html in _Pages.pages.items()}
+    context = ctx(site_url=base + "/")
+    return list(all_checks()["mobile_render"].fn(site_from_html(pages, base + "/"), context)), context
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="需要 Debian 的 chromium")
+def test_overflow_measured_in_chromium(served: str) -> None:
+    found, context = render(served)
+    assert context.errors == []
+    assert len(found) == 1
+    f = found[0]
+    assert f.page == served + "/wide.html"
+    assert f.detail["rule"] == "overflow" and f.detail["method"] == "browser"
+    assert f.detail["page_width"] >= 1200 and f.detail["screen_width"] == 375
+    assert f.detail["widest_element"].startswith("table")
+
+
+def test_without_chromium_the_scan_says_so(served: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)
+    found, context = render(served)
+    assert found == []
+    assert context.errors and "移动端适配仅按静态规则" in context.errors[0]
+    assert all_checks()["mobile_render"].network and not all_checks()["mobile_static"].network
