@@ -83,7 +83,7 @@ class Daemon:
         await self._guard("恢复", self._recover())
         last = self.clock.now()
         while until is None or last < until:
-            sites = await asyncio.to_thread(registry_repo.list_sites, self.db)
+            sites = [s for s in await asyncio.to_thread(registry_repo.list_sites, self.db) if _is_website(s)]
             if not sites:
                 self.journal.note("尚未登记站点；一小时后再看")
                 await self.clock.sleep_until(last.replace(microsecond=0) + _HOUR)
@@ -173,6 +173,11 @@ class Daemon:
             await ScanJob(self.settings, self.db, resume_scan_id=unfinished.id, site_config=site_config).run()
         for report in await asyncio.to_thread(sync_pending, self.db, now=self.clock.now()):
             self.journal.note(report.describe())
+
+
+def _is_website(site: Site) -> bool:
+    """New-media accounts have a site row for their problems; they are checked by `media check`, not crawled."""
+    return "newmedia_account" not in site.settings
 
 
 _KIND_LABELS = {"incremental": "增量扫描", "full": "全量扫描", "probe": "探测"}
