@@ -425,6 +425,9 @@ def _register_optional_commands() -> None:
 
     app.add_typer(import_app, name="import")
     app.add_typer(stats_app, name="stats")
+    from govinspect.reports.commands import report_app
+
+    app.add_typer(report_app, name="report")
     from govinspect.newmedia.commands import media_app
 
     app.add_typer(media_app, name="media")

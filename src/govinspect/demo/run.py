@@ -48,12 +48,18 @@ async def _demo(port: int, pages: int, out_dir: Path) -> int:
 
     with console.status("正在检查演示政务新媒体账号……"):
         _, media_run, media_summary = await run_newmedia_demo(db, server.site.now, settings.db)
+    from govinspect.reports.quarterly import write_quarterly_report
+    from govinspect.reports.scope import quarter_of
+
+    report_path = out_dir / "demo-quarterly.docx"
+    write_quarterly_report(db, quarter_of(server.site.now), report_path, now=server.site.now)
     write_json(result.to_json(), json_path)
     console.print(summary_table(result.findings, f"演示网站扫描结果（扫描 #{result.scan_id}）"))
     console.print(f"共抓取页面 {result.pages_fetched} 个，发现问题 {len(result.findings)} 条。", highlight=False)
     console.print("整改问题：" + synced.describe(), highlight=False)
     console.print("政务新媒体：" + "".join(media_summary.sentences()), highlight=False)
     console.print(f"问题清单 JSON：{json_path}", highlight=False)
+    console.print(f"季度自查整改报告（Word）：{report_path}", highlight=False)
     console.print(f"数据库：{db_path}（可用 govinspect findings --db {db_path} --format xlsx --out 问题.xlsx 导出）",
                   highlight=False)
     expected = getattr(server.site, "expected", [])
