@@ -5,67 +5,30 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govinspect.crawl.urls import BadURL
+from govinspect.commandline import (
+    DbOption,
+    UserError,
+    console,
+    err_console,
+    fail,
+    guarded,
+    load_settings,
+    open_db,
+)
 from govinspect.findings import Finding, code_name
-from govinspect.settings import Settings, db_url_from
-from govinspect.store.db import Database, StoreError, open_database
+from govinspect.settings import Settings
+from govinspect.store.db import Database
 
 app = typer.Typer(help="govinspect：政府网站与政务新媒体自查整改工具", no_args_is_help=True, add_completion=False)
-console = Console()
-err_console = Console(stderr=True)
 
-T = TypeVar("T")
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
-
-
-class UserError(Exception):
-    """A mistake in what the user asked for: shown as one line, exit code 2."""
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def guarded(fn: Callable[[], T]) -> T:
-    """Run a command body, turning every foreseeable user error into one clear line."""
-    try:
-        return fn()
-    except typer.Exit:
-        raise
-    except (UserError, BadURL, StoreError, ValueError) as exc:
-        _fail(str(exc))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        _fail(f"设置无效：{where}：{first.get('msg')}")
-    except OSError as exc:
-        _fail(f"{exc.strerror or exc}：{exc.filename or ''}")
-    except KeyboardInterrupt:
-        _fail("已中断。已完成的部分已保存，可用 --resume 继续。", 130)
-    raise AssertionError("unreachable")
-
-
-def load_settings(db: str | None = None) -> Settings:
-    settings = Settings()
-    if db:
-        settings = settings.model_copy(update={"db": db_url_from(db)})
-    return settings
-
-
-def open_db(settings: Settings) -> Database:
-    return open_database(db_url_from(settings.db))
 
 
 def summary_table(findings: list[Finding], title: str) -> Table:
@@ -156,7 +119,7 @@ def scan(
         for message in result.check_errors[:5]:
             err_console.print(f"[yellow]注意：[/]{message}", highlight=False)
         if result.start_error:
-            _fail(result.start_error, 1)
+            fail(result.start_error, 1)
         from govinspect.workflow.sync import sync_problems
 
         info = database.scan(result.scan_id)

@@ -1,6 +1,6 @@
 """Command line of the new-media part: ``govinspect media …`` (the Typer sub-app ``media_app``).
 
-Self-contained (no import of govinspect.cli, which mounts it): every foreseeable user error becomes
+Self-contained (error handling shared with every command group through govinspect.commandline; no import of govinspect.cli, which mounts it): every foreseeable user error becomes
 one red line and exit code 2; an import where some rows or a feed failed exits with 1 after storing
 what was good.
 """
@@ -8,7 +8,6 @@ what was good.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,8 +18,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from govinspect.commandline import DbOption, err_console
+from govinspect.commandline import guarded as _guarded
 from govinspect.settings import Settings, db_url_from
-from govinspect.store.db import Database, StoreError, open_database
+from govinspect.store.db import Database, open_database
 
 media_app = typer.Typer(help="政务新媒体：账号登记、信息导入、检查与统计", no_args_is_help=True, add_completion=False)
 account_app = typer.Typer(help="新媒体账号登记（平台、主办单位、状态、备案信息）", no_args_is_help=True)
@@ -37,30 +38,11 @@ media_app.add_typer(menu_app, name="menu")
 media_app.add_typer(token_app, name="token")
 
 console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
 AccountArg = Annotated[str, typer.Argument(help="账号：编号、名称或“平台:名称”")]
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def _guarded(body: Callable[[], T]) -> T:
-    try:
-        return body()
-    except typer.Exit:
-        raise
-    except (StoreError, ValueError) as exc:  # MediaError, RegistryError, ProfileError are ValueErrors
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{exc.strerror or exc}：{exc.filename or ''}")
-    except KeyboardInterrupt:
-        _fail("已中断；已完成的导入已保存。", 130)
-    raise AssertionError("unreachable")
 
 
 def _settings(db: str | None) -> Settings:

@@ -1,12 +1,11 @@
 """Command line of the reports: ``govinspect report quarterly|monthly|weekly|excel``.
 
-A Typer sub-app (``report_app``) that cli.py mounts. Self-contained (no import of govinspect.cli,
+A Typer sub-app (``report_app``) that cli.py mounts. Self-contained (error handling shared with every command group through govinspect.commandline; no import of govinspect.cli,
 which mounts it): every foreseeable user error becomes one red line and exit code 2.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -14,42 +13,25 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from govinspect.commandline import DbOption
+from govinspect.commandline import guarded as _guarded
 from govinspect.reports.errors import ReportError
 from govinspect.settings import Settings, db_url_from
-from govinspect.store.db import Database, StoreError, open_database
+from govinspect.store.db import Database, open_database
 from govinspect.workflow.clock import CHINA, utcnow
 
 report_app = typer.Typer(
     help="季度自查整改报告、月度通报、每周工作提示与问题清单（Excel）", no_args_is_help=True, add_completion=False
 )
 console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
 UnitOption = Annotated[str | None, typer.Option("--unit", help="只含该单位（及其下级单位）的网站和问题：编号或名称", show_default=False)]
 OrgOption = Annotated[str | None, typer.Option("--org", help="落款单位名称（默认：所选单位或门户网站的主办单位）", show_default=False)]
 DateOption = Annotated[str | None, typer.Option("--date", help="落款日期，如 2026-07-05（默认今天）", show_default=False)]
 PdfOption = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")]
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def _guarded(body: Callable[[], T]) -> T:
-    try:
-        return body()
-    except typer.Exit:
-        raise
-    except (ReportError, StoreError, ValueError) as exc:  # StatsError and RegistryError are ValueErrors
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{exc.strerror or exc}：{exc.filename or ''}")
-    except KeyboardInterrupt:
-        _fail("已中断，未生成文件。", 130)
-    raise AssertionError("unreachable")
 
 
 def _open(db: str | None) -> Database:

@@ -1,6 +1,6 @@
 """Command line of the statistics: ``govinspect import logs|messages`` and ``govinspect stats …``.
 
-Two Typer sub-apps, mounted by cli.py. Self-contained (no import of govinspect.cli, which mounts
+Two Typer sub-apps, mounted by cli.py. Self-contained (error handling shared with every command group through govinspect.commandline; no import of govinspect.cli, which mounts
 them): every foreseeable user error becomes one red line and exit code 2; a log import where
 some files failed exits with 1 after importing the others.
 """
@@ -8,7 +8,6 @@ some files failed exits with 1 after importing the others.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,19 +16,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from govinspect.commandline import DbOption, err_console
+from govinspect.commandline import guarded as _guarded
 from govinspect.settings import Settings, db_url_from
 from govinspect.stats.errors import StatsError
 from govinspect.stats.model import SiteRef
-from govinspect.store.db import Database, StoreError, open_database
+from govinspect.store.db import Database, open_database
 
 import_app = typer.Typer(help="导入服务器访问日志与留言导出表", no_args_is_help=True, add_completion=False)
 stats_app = typer.Typer(help="访问量与留言办理统计、政府网站工作年度报表", no_args_is_help=True, add_completion=False)
 
 console = Console(soft_wrap=True)  # long paths and messages stay on one line (copyable)
-err_console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
 SiteOption = Annotated[str, typer.Option("--site", help="站点：编号、名称或首页网址")]
 YearOption = Annotated[int | None, typer.Option("--year", help="统计年份，如 2026", show_default=False)]
 QuarterOption = Annotated[str | None, typer.Option("--quarter", help="统计季度，如 2026Q2", show_default=False)]
@@ -38,23 +37,6 @@ FromOption = Annotated[str | None, typer.Option("--from", help="开始日期，�
 ToOption = Annotated[str | None, typer.Option("--to", help="结束日期（含），如 2026-06-30", show_default=False)]
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def _guarded(body: Callable[[], T]) -> T:
-    try:
-        return body()
-    except typer.Exit:
-        raise
-    except (StatsError, StoreError, ValueError) as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{exc.strerror or exc}：{exc.filename or ''}")
-    except KeyboardInterrupt:
-        _fail("已中断；已完成导入的文件已保存，未完成的文件未写入任何数据。", 130)
-    raise AssertionError("unreachable")
 
 
 def _open(db: str | None) -> Database:

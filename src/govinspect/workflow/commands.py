@@ -7,7 +7,7 @@
     app.command("sync")(sync_command)
 
 The shared helpers (``guarded``, ``load_settings``, ``open_db``, the consoles) come from
-govinspect.cli, imported inside each command so that cli.py may import this module.
+govinspect.commandline, like every other command group's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +23,7 @@ import yaml
 from rich.table import Table
 from rich.text import Text
 
+from govinspect.commandline import UserError, console, guarded, load_settings, open_db
 from govinspect.store.db import Database
 
 DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径）", show_default=False)]
@@ -37,23 +37,16 @@ ignore_app = typer.Typer(help="忽略规则：匹配的新问题自动记为误�
 problems_app.add_typer(ignore_app, name="ignore-rule")
 
 
-def _cli() -> ModuleType:
-    import govinspect.cli as cli
-
-    return cli
-
-
 def _run(body: Any) -> None:
-    _cli().guarded(body)
+    guarded(body)
 
 
 def _db(db: str | None) -> Database:
-    cli = _cli()
-    return cli.open_db(cli.load_settings(db))  # type: ignore[no-any-return]
+    return open_db(load_settings(db))
 
 
 def _print(renderable: Any) -> None:
-    _cli().console.print(renderable, highlight=False)
+    console.print(renderable, highlight=False)
 
 
 def _actor(by: str | None) -> str:
@@ -67,7 +60,7 @@ def _actor(by: str | None) -> str:
 
 def _check_format(fmt: str) -> None:
     if fmt not in ("text", "json"):
-        raise _cli().UserError(f"不支持的格式：{fmt}（可选 text、json）")
+        raise UserError(f"不支持的格式：{fmt}（可选 text、json）")
 
 
 def _json_out(document: Any) -> None:
@@ -342,7 +335,7 @@ def site_rule_add(
         from govinspect.store import registry_repo as repo
 
         if bool(prefix) == bool(column):
-            raise _cli().UserError("请给出 --prefix 或 --column 之一")
+            raise UserError("请给出 --prefix 或 --column 之一")
         match, pattern = ("prefix", prefix) if prefix else ("column", column)
         updated = repo.add_rule(_db(db), site, match, str(pattern), unit)
         _print(f"站点 #{updated.id} 现有责任规则 {len(updated.rules)} 条")
@@ -443,7 +436,7 @@ def problems_list(
 
         _check_format(fmt)
         if code and code not in code_table():
-            raise _cli().UserError(f"未知的问题代码：{code}")
+            raise UserError(f"未知的问题代码：{code}")
         database = _db(db)
         now = utcnow()
         items = prepo.list_problems(
@@ -487,7 +480,7 @@ def problems_show(problem_id: Annotated[int, typer.Argument(help="问题编号")
         database = _db(db)
         p = prepo.get_problem(database, problem_id)
         if p is None:
-            raise _cli().UserError(f"没有编号为 {problem_id} 的问题")
+            raise UserError(f"没有编号为 {problem_id} 的问题")
         info = Table(title=f"问题 #{p.id}", show_header=False)
         info.add_column("项目")
         info.add_column("内容")
@@ -728,7 +721,7 @@ def ignore_remove(rule_id: Annotated[int, typer.Argument(help="规则编号")], 
         from govinspect.store import problems_repo as prepo
 
         if not prepo.deactivate_ignore_rule(_db(db), rule_id):
-            raise _cli().UserError(f"没有有效的忽略规则 #{rule_id}")
+            raise UserError(f"没有有效的忽略规则 #{rule_id}")
         _print(f"已停用忽略规则 #{rule_id}")
 
     _run(body)
@@ -780,7 +773,7 @@ def sync_command(
             return
         info = database.scan(scan_id)
         if info is None:
-            raise _cli().UserError(f"没有编号为 {scan_id} 的扫描")
+            raise UserError(f"没有编号为 {scan_id} 的扫描")
         _print(sync_problems(database, info.site_id, scan_id).describe())
 
     _run(body)
