@@ -369,6 +369,9 @@ class ScanJob:
                     row["facts"] = {**(outcome.facts or {}), "truncated": True}
                 findings = outcome.findings
                 for link in outcome.links:
+                    if link.category == "discover":
+                        self._discover(link.url, "link", link.kind, item.depth + 1, final)
+                        continue
                     target = self._discover(link.url, link.category, link.kind, item.depth + 1, final)
                     key = (target, link.kind)
                     if key not in links:

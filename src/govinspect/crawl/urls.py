@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -24,8 +25,23 @@ def normalize(url: str, base: str | None = None) -> str:
     session ids dropped, query parameters sorted, path percent-encoding made uniform.
     """
     url = url.strip()
-    if base is not None:
-        url = urljoin(base, url)
+    if base is not None and not url.startswith(("http://", "https://")):
+        if url.startswith("/") and not url.startswith("//"):
+            url = _origin(base) + url  # the common case on every page: a site-absolute path
+        else:
+            url = urljoin(base, url)
+    return _normalize_absolute(url)
+
+
+@lru_cache(maxsize=4096)
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# navigation, footers and pagers repeat the same URLs on every page: normalise each once
+@lru_cache(maxsize=65536)
+def _normalize_absolute(url: str) -> str:
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.crawl.urls import BadURL, normalize
-from govinspect.parse.pagination import script_pagination_urls
+from govinspect.parse.pagination import script_pagination
 
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf zip rar 7z gz tar csv xml ceb caj".split()
@@ -40,8 +40,9 @@ _WS = re.compile(r"\s+")
 class Link:
     """One outgoing reference of a page.
 
-    ``category`` is ``link`` for a navigable hyperlink (broken → broken_link) and ``resource``
-    for what the page loads or offers as a file (broken → broken_resource).
+    ``category`` is ``link`` for a navigable hyperlink (broken → broken_link), ``resource`` for
+    what the page loads or offers as a file (broken → broken_resource), and ``discover`` for a URL
+    that only leads the crawler (a pager repeated on every page of a list; see parse/pagination.py).
     """
 
     url: str
@@ -130,10 +131,10 @@ class ParsedPage:
             else:
                 out.append(Link(url, "a", text, "link", raw))
         if "createPage" in self.html:
-            for raw in script_pagination_urls(self.html, base):
+            for raw, first in script_pagination(self.html, base):
                 url = self._resolve(raw, base)
                 if url:
-                    out.append(Link(url, "pagination", "", "link", raw))
+                    out.append(Link(url, "pagination", "", "link" if first else "discover", raw))
         for node in self.tree.css("link[href]"):
             rel = (node.attributes.get("rel") or "").lower()
             if "stylesheet" in rel or "icon" in rel:

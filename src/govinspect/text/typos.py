@@ -10,7 +10,7 @@ gain under the unigram word model). Thresholds live in data/text/config.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import rjieba
@@ -80,6 +80,9 @@ class _Candidate:
     gain: float
 
 
+_RUN_MEMO_SIZE = 100_000
+
+
 class TypoDetector:
     def __init__(
         self, lex: Lexicon, confusion: ConfusionSets, config: TypoConfig, surnames: frozenset[str] = frozenset()
@@ -92,6 +95,9 @@ class TypoDetector:
             lex, min_freq=INDEX_MIN_FREQ, min_idiom_freq=INDEX_MIN_FREQ, max_len=config.max_window
         )
         self._conf_cache: dict[str, str] = {}
+        # Navigation, footers and boilerplate repeat on every page of a site: a run of Chinese text is
+        # judged once and its hits reused (exact: a run never depends on the text around it).
+        self._run_memo: dict[str, list[Hit]] = {}
 
     def confusable(self, ch: str) -> str:
         found = self._conf_cache.get(ch)
@@ -102,8 +108,16 @@ class TypoDetector:
 
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
+        memo = self._run_memo
         for m in _CJK_RUN.finditer(text):
-            hits.extend(self._find_in_run(m.group(), m.start()))
+            run, base = m.group(), m.start()
+            found = memo.get(run)
+            if found is None:
+                found = self._find_in_run(run, 0)
+                if len(memo) >= _RUN_MEMO_SIZE:
+                    memo.clear()  # bounded: a scan of any size keeps at most this many runs
+                memo[run] = found
+            hits.extend(replace(h, start=h.start + base, end=h.end + base) for h in found)
         return hits
 
     def _find_in_run(self, run: str, base: int) -> list[Hit]:
