@@ -41,7 +41,7 @@ pytest: $(STAMP) sysdeps
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_crawl.py
+	$(BIN)/python benchmarks/bench_crawl.py --checks-off --incremental
 
 bench-text: $(STAMP)
 	$(BIN)/python benchmarks/bench_text.py
