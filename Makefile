@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PORT ?= 8765
 
-.PHONY: demo test lint typecheck pytest bench bench-text bench-logs sysdeps clean
+.PHONY: demo test lint typecheck pytest bench bench-text bench-logs bench-web web-assets sysdeps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) sysdeps
+# ECharts and htmx from the npm registry into the console's static folder (not committed)
+web-assets:
+	sh web/build.sh
+
+pytest: $(STAMP) sysdeps web-assets
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
@@ -48,6 +52,9 @@ bench-text: $(STAMP)
 
 bench-logs: $(STAMP)
 	$(BIN)/python benchmarks/bench_logs.py
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

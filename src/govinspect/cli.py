@@ -391,6 +391,10 @@ def _register_optional_commands() -> None:
     from govinspect.reports.commands import report_app
 
     app.add_typer(report_app, name="report")
+    from govinspect.web.commands import serve_command, user_app
+
+    app.command("serve")(serve_command)
+    app.add_typer(user_app, name="user")
     from govinspect.newmedia.commands import media_app
 
     app.add_typer(media_app, name="media")

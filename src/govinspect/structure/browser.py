@@ -22,6 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # one renderer process for all tabs, no extensions: the browser's memory is most of a scan's peak
+    "--renderer-process-limit=1",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
 ]
 MOBILE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
