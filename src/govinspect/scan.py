@@ -35,6 +35,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 _PAGE_KINDS = frozenset({"a", "pagination"})
 _FLUSH_EVERY_S = 0.5
 _FLUSH_AT_RESULTS = 400
+# a list page may link to every other page of its list: bound a batch by its links too, or memory
+# spikes on sites whose pagers are written as plain links (n² links for an n-page list)
+_FLUSH_AT_LINKS = 20_000
 
 
 
@@ -310,7 +313,7 @@ class ScanJob:
             finally:
                 self._in_flight -= 1
                 self._changed.set()
-            if len(self._batch) >= _FLUSH_AT_RESULTS:
+            if len(self._batch) >= _FLUSH_AT_RESULTS or len(self._batch.links) >= _FLUSH_AT_LINKS:
                 await self._flush()
 
     def _result_row(self, item: _Item, result: FetchResult) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def _origin(base: str) -> str:
 
 
 # navigation, footers and pagers repeat the same URLs on every page: normalise each once
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _normalize_absolute(url: str) -> str:
     try:
         parts = urlsplit(url)
