@@ -69,7 +69,6 @@ def scan(
     """抓取整个网站，检查每个链接和资源，保存并输出问题清单。"""
 
     def body() -> None:
-        from govinspect.scan import ScanJob, ScanStats
 
         overrides: dict[str, Any] = {
             "concurrency": concurrency,
@@ -104,7 +103,7 @@ def scan(
 
             settings, site_config = scan_inputs(database, normalize(url), settings)
         result = _run_with_progress(
-            ScanJob, ScanStats, settings, database, url, resume_id, quiet, incremental, site_config
+            settings, database, url, resume_id, quiet, incremental, site_config
         )
         if out:
             from govinspect.reports.findings_export import write_json
@@ -130,8 +129,6 @@ def scan(
 
 
 def _run_with_progress(
-    job_cls: Any,
-    stats_cls: Any,
     settings: Settings,
     database: Database,
     url: str | None,
@@ -164,7 +161,9 @@ def _run_with_progress(
                 rate=stats.rate,
             )
 
-        job = job_cls(
+        from govinspect.scan import ScanJob
+
+        job = ScanJob(
             settings,
             database,
             None if resume_id else url,
@@ -301,7 +300,7 @@ def columns(
         from govinspect.checks.registry import CheckContext
         from govinspect.crawl.urls import normalize
         from govinspect.registry.scanning import scan_inputs
-        from govinspect.scan import CHINA, ScanJob, ScanStats
+        from govinspect.scan import CHINA
         from govinspect.structure.columns import build_column_tree, render_column_tree
 
         start = normalize(url)
@@ -311,7 +310,7 @@ def columns(
         latest = next((s for s in database.list_scans(200) if s.start_url == start and s.status == "finished"), None)
         if latest is None or rescan:
             result = _run_with_progress(
-                ScanJob, ScanStats, settings, database, start, None, quiet, False, site_config
+                settings, database, start, None, quiet, False, site_config
             )
             latest = database.scan(result.scan_id)
             assert latest is not None

@@ -13,6 +13,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import aiohttp
@@ -62,7 +63,7 @@ class FetchResult:
     def ok(self) -> bool:
         return self.error is None and self.status is not None and self.status < 400
 
-    @property
+    @cached_property  # read when the row is written and again by incremental scans: hash once
     def content_hash(self) -> str | None:
         return hashlib.sha256(self.body).hexdigest() if self.body is not None else None
 
