@@ -27,7 +27,7 @@ from govinspect.crawl.urls import Scope, max_segment_repeats, normalize, path_pa
 from govinspect.findings import Finding
 from govinspect.pipeline import process_page
 from govinspect.settings import CrawlSettings, Settings
-from govinspect.store.db import Database, PreviousURL
+from govinspect.store.db import Database, PreviousURL, ReusablePage
 from govinspect.text.corpus import is_statistical_candidate, normal_on_site
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ _FLUSH_AT_RESULTS = 400
 # a list page may link to every other page of its list: bound a batch by its links too, or memory
 # spikes on sites whose pagers are written as plain links (n² links for an n-page list)
 _FLUSH_AT_LINKS = 20_000
+_REUSE_BATCH = 200  # unchanged pages taken from the last scan per query
 
 
 
@@ -96,12 +97,16 @@ class _Batch:
         self.links: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
         self.attachment_findings: list[Finding] = []
+        self.copied_link_pages: list[int] = []  # unchanged pages: links copied from the previous scan
 
     def __len__(self) -> int:
         return len(self.results)
 
     def empty(self) -> bool:
-        return not (self.new_urls or self.results or self.links or self.findings or self.attachment_findings)
+        return not (
+            self.new_urls or self.results or self.links or self.findings or self.attachment_findings
+            or self.copied_link_pages
+        )
 
 
 class ScanJob:
@@ -144,7 +149,7 @@ class ScanJob:
             self.crawl = settings.crawl
             self.now = now or datetime.now(CHINA)
             site_id = db.site_id_for(self.start_url)
-            previous = db.previous_finished_scan(self.start_url, 2**62) if incremental else None
+            previous = db.previous_finished_scan(self.start_url) if incremental else None
             self._prev_id = previous.id if previous else None
             self.scan_id = db.create_scan(
                 site_id,
@@ -172,6 +177,12 @@ class ScanJob:
         self._page_checks = selected("page", settings.enabled_checks())
         self._attachment_checks = selected("attachment", settings.enabled_checks())
         self._prev: dict[str, PreviousURL] = {}
+        # an incremental scan gives every URL the seq it had in the previous scan, so an unchanged
+        # page's links are copied inside the database instead of being written again row by row
+        self._prev_seqs: dict[str, int] = {}
+        self._prev_urls: dict[int, str] = {}
+        # unchanged pages wait here to be taken from the last scan in one query per batch
+        self._reuse_pending: list[tuple[_Item, PreviousURL, FetchResult]] = []
 
     # --- the frontier ----------------------------------------------------------------------
 
@@ -200,8 +211,10 @@ class ScanJob:
         seq = self._seq_of.get(url)
         if seq is not None:
             return seq
-        seq = self._next_seq
-        self._next_seq += 1
+        seq = self._prev_seqs.get(url)
+        if seq is None:
+            seq = self._next_seq
+            self._next_seq += 1
         self._seq_of[url] = seq
         in_scope = self.scope.contains(url)
         if in_scope and category == "link" and kind in _PAGE_KINDS:
@@ -238,6 +251,9 @@ class ScanJob:
             self._load()
         if self._prev_id is not None:
             self._prev = await asyncio.to_thread(self.db.url_states, self._prev_id)
+            self._prev_seqs = await asyncio.to_thread(self.db.url_seqs, self._prev_id)
+            self._prev_urls = {seq: url for url, seq in self._prev_seqs.items()}
+            self._next_seq = max(self._next_seq, max(self._prev_seqs.values(), default=0) + 1)
         if not self._seq_of:
             self._discover(self.start_url, "link", "a", 0, None)
         workers = min(512, self.crawl.concurrency * 2 + 16)
@@ -245,17 +261,28 @@ class ScanJob:
             self._fetcher = fetcher
             stop = asyncio.Event()
             flusher = asyncio.create_task(self._flush_periodically(stop))
+            tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
             try:
-                await asyncio.gather(*(self._worker() for _ in range(workers)))
+                await asyncio.gather(*tasks)
+            except BaseException:
+                # a failed write (a full disk) ends the scan: stop every worker now, or they would go on
+                # with a closed session and store its errors as the pages' outcomes
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
             finally:
                 stop.set()  # never cancel a flush midway: its batch would be lost
                 await flusher
                 await self._flush()
         await asyncio.to_thread(self._drop_site_norms)
         site = self.db.site_data(self.scan_id, self.start_url)
+        if self._prev_id is not None:
+            self.ctx.previous_memos = await asyncio.to_thread(self.db.check_memos, self._prev_id)
         site_checks = selected("site", self.settings.enabled_checks())
         site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, site_checks)
         self.db.insert_findings(self.scan_id, site_findings)
+        self.db.save_check_memos(self.scan_id, self.ctx.memos)
         self._check_start_page()
         self.db.finish_scan(self.scan_id, self.stats.pages_fetched, error=self._start_error)
         info = self.db.scan(self.scan_id)
@@ -293,6 +320,9 @@ class ScanJob:
         assert self._changed is not None
         while True:
             item = self._take()
+            if item is None and self._reuse_pending:
+                await self._reuse_pages()
+                continue
             if item is None:
                 if self._in_flight == 0:
                     self._changed.set()  # wake the others so they can finish too
@@ -307,14 +337,19 @@ class ScanJob:
                 else:
                     await self._handle_check(item)
             except Exception as exc:  # a bug on one URL must not lose the scan: record it and go on
-                log.exception("处理 %s 时出错", item.url)
-                self.ctx.errors.append(f"处理 {item.url} 时出错：{type(exc).__name__}: {exc}")
-                self._batch.results.append({"seq": item.seq, "state": "done", "error": "internal_error"})
+                self._internal_error(item, exc)
             finally:
                 self._in_flight -= 1
                 self._changed.set()
+            if len(self._reuse_pending) >= _REUSE_BATCH:
+                await self._reuse_pages()
             if len(self._batch) >= _FLUSH_AT_RESULTS or len(self._batch.links) >= _FLUSH_AT_LINKS:
                 await self._flush()
+
+    def _internal_error(self, item: _Item, exc: Exception) -> None:
+        log.error("处理 %s 时出错", item.url, exc_info=exc)
+        self.ctx.errors.append(f"处理 {item.url} 时出错：{type(exc).__name__}: {exc}")
+        self._batch.results.append({"seq": item.seq, "state": "done", "error": "internal_error"})
 
     def _result_row(self, item: _Item, result: FetchResult) -> dict[str, Any]:
         return {
@@ -348,7 +383,9 @@ class ScanJob:
             and result.final_url == item.url
             and (result.not_modified or (result.ok and result.content_hash == prev.content_hash))
         ):
-            await self._reuse_page(item, prev, result)
+            # counted in flight until its batch is taken, so no worker finishes while it waits
+            self._in_flight += 1
+            self._reuse_pending.append((item, prev, result))
             return
         row = self._result_row(item, result)
         self.stats.pages_fetched += 1
@@ -391,10 +428,27 @@ class ScanJob:
         self._batch.links.extend(links.values())
         self._batch.findings.extend(findings)
 
-    async def _reuse_page(self, item: _Item, prev: PreviousURL, result: FetchResult) -> None:
-        """An unchanged page (304, or the same bytes): take its links, facts and findings from the last scan."""
-        assert self._prev_id is not None
-        reuse = await asyncio.to_thread(self.db.reusable_page, self._prev_id, prev.seq, item.url)
+    async def _reuse_pages(self) -> None:
+        """Unchanged pages (304, or the same bytes): take their links, facts and findings from the last scan."""
+        assert self._prev_id is not None and self._changed is not None
+        waiting, self._reuse_pending = self._reuse_pending, []
+        try:
+            # in the loop's own thread: a few short queries per batch, and a worker thread would
+            # fight the fetches for the GIL, which cost more than the queries
+            reused = self.db.reusable_pages(self._prev_id, [(prev.seq, item.url) for item, prev, _ in waiting])
+            for item, prev, result in waiting:
+                try:
+                    self._reuse_page(item, prev, result, reused[prev.seq])
+                except Exception as exc:  # as in _worker: one page's bug must not lose the scan
+                    self._internal_error(item, exc)
+        except Exception as exc:
+            for item, _, _ in waiting:
+                self._internal_error(item, exc)
+        finally:
+            self._in_flight -= len(waiting)
+            self._changed.set()
+
+    def _reuse_page(self, item: _Item, prev: PreviousURL, result: FetchResult, reuse: ReusablePage) -> None:
         row = self._result_row(item, result)
         row.update(
             status=prev.status, ok=prev.ok, error=prev.error, title=prev.title, facts=reuse.facts or None,
@@ -403,16 +457,29 @@ class ScanJob:
         )
         self.stats.pages_fetched += 1
         self.stats.pages_reused += 1
-        links: dict[tuple[int, str], dict[str, Any]] = {}
-        for target_url, kind, category, text in reuse.links:
+        same_seqs = item.seq == prev.seq
+        targets: list[tuple[int, int, str, str]] = []  # (seq now, seq then, kind, category)
+        for prev_target, kind, category in reuse.links:
+            target_url = self._prev_urls[prev_target]
             target = self._discover(target_url, category, kind, item.depth + 1, item.url)
+            same_seqs = same_seqs and target == prev_target
+            targets.append((target, prev_target, kind, category))
+        self._batch.results.append(row)
+        self._batch.findings.extend(reuse.findings)
+        if same_seqs:  # the usual case: the database copies the links itself
+            self._batch.copied_link_pages.append(item.seq)
+            return
+        # a URL's seq moved (a redirect took it over): write the links out
+        assert self._prev_id is not None
+        texts = self.db.link_texts(self._prev_id, prev.seq)
+        links: dict[tuple[int, str], dict[str, Any]] = {}
+        for target, prev_target, kind, category in targets:
             links.setdefault(
                 (target, kind),
-                {"page_seq": item.seq, "target_seq": target, "kind": kind, "category": category, "text": text},
+                {"page_seq": item.seq, "target_seq": target, "kind": kind, "category": category,
+                 "text": texts.get((prev_target, kind), "")},
             )
-        self._batch.results.append(row)
         self._batch.links.extend(links.values())
-        self._batch.findings.extend(reuse.findings)
 
     async def _handle_check(self, item: _Item) -> None:
         prev = self._prev.get(item.url)
@@ -464,6 +531,9 @@ class ScanJob:
                     batch.links,
                     batch.findings,
                     batch.attachment_findings,
+                    (self._prev_id, batch.copied_link_pages)
+                    if self._prev_id is not None and batch.copied_link_pages
+                    else None,
                 )
                 await asyncio.shield(write)
         self._report()

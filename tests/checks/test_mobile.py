@@ -110,3 +110,54 @@ def test_without_chromium_the_scan_says_so(served: str, monkeypatch: pytest.Monk
     assert found == []
     assert context.errors and "移动端适配仅按静态规则" in context.errors[0]
     assert all_checks()["mobile_render"].network and not all_checks()["mobile_static"].network
+
+
+def _counting_measure(monkeypatch: pytest.MonkeyPatch, width: int = 1200) -> list[list[str]]:
+    """measure_pages replaced by a fake browser that says every page is ``width`` px wide."""
+    from govinspect.checks import mobile
+
+    calls: list[list[str]] = []
+
+    def fake(urls: list[str], screen: int, timeout: float) -> list[browser.Measurement]:
+        calls.append(list(urls))
+        return [browser.Measurement(u, screen, page_width=width, widest="table") for u in urls]
+
+    monkeypatch.setattr(mobile, "measure_pages", fake)
+    return calls
+
+
+def test_incremental_scan_reuses_measurements_of_unchanged_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_measure(monkeypatch)
+    check = all_checks()["mobile_render"].fn
+    pages = {B + path: html for path, html in _Pages.pages.items()}
+    full = ctx()
+    first = list(check(site_from_html(pages, B + "/"), full))
+    assert len(calls) == 1 and sorted(calls[0]) == [B + "/fit.html", B + "/wide.html"]
+    assert set(full.memos["mobile_render"]["pages"]) == {B + "/fit.html", B + "/wide.html"}
+
+    again = ctx()
+    again.previous_memos = full.memos  # what the scan hands an incremental run
+    assert [(f.page, f.detail) for f in check(site_from_html(pages, B + "/"), again)] == [
+        (f.page, f.detail) for f in first
+    ]
+    assert len(calls) == 1  # nothing changed: no browser started
+    assert again.memos == full.memos  # and the memo carries on to the next scan
+
+    pages[B + "/wide.html"] = article(WIDE + "<p>改过</p>")
+    changed = ctx()
+    changed.previous_memos = again.memos
+    list(check(site_from_html(pages, B + "/"), changed))
+    assert calls[-1] == [B + "/wide.html"]  # only the changed page is rendered again
+
+    other_width = ctx()
+    other_width.previous_memos = {"mobile_render": {**full.memos["mobile_render"], "screen_width": 320}}
+    list(check(site_from_html(pages, B + "/"), other_width))
+    assert sorted(calls[-1]) == [B + "/fit.html", B + "/wide.html"]  # another screen width: measured again
+
+
+def test_full_scan_ignores_memos_when_none_are_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_measure(monkeypatch)
+    pages = {B + path: html for path, html in _Pages.pages.items()}
+    list(all_checks()["mobile_render"].fn(site_from_html(pages, B + "/"), ctx()))
+    list(all_checks()["mobile_render"].fn(site_from_html(pages, B + "/"), ctx()))
+    assert len(calls) == 2

@@ -52,3 +52,123 @@ async def test_unchanged_site_reuses_and_changed_page_is_rechecked(mini_site, sq
     assert third_job.stats.pages_reused == 2
     targets = {f.target.replace(site.base, "") for f in third.findings if f.code == "broken_link"}
     assert targets == {"/gone.html", "/new-gone.html"}
+
+
+def _links_of(db, scan_id: int) -> set[tuple[str, str, str, str, str]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from govinspect.store.schema import links, urls
+
+    page, target = urls.alias("p"), urls.alias("t")
+    query = (
+        select(page.c.url, target.c.url, links.c.kind, links.c.category, links.c.text)
+        .select_from(links)
+        .join(page, (page.c.scan_id == links.c.scan_id) & (page.c.seq == links.c.page_seq))
+        .join(target, (target.c.scan_id == links.c.scan_id) & (target.c.seq == links.c.target_seq))
+        .where(links.c.scan_id == scan_id)
+    )
+    with db.engine.connect() as conn:
+        return {tuple(r) for r in conn.execute(query)}
+
+
+def _seqs_of(db, scan_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return dict(db.url_seqs(scan_id))
+
+
+async def test_unchanged_pages_keep_their_seqs_and_their_links_are_copied(mini_site, sqlite_url):
+    counter: dict[str, int] = {}
+    routes: dict[str, object] = {
+        "/": _etag_route(page('<a href="/a.html">甲</a><a href="/b.html">乙</a>'), '"h"', counter),
+        "/a.html": _etag_route(page('<a href="/b.html">到乙</a><a href="/gone.html">坏</a><img src="/x.png">'),
+                               '"a"', counter),
+        "/b.html": _etag_route(page('<a href="/a.html">回甲</a>'), '"b"', counter),
+        "/x.png": (200, "image/png", b"png"),
+    }
+    site = await mini_site(routes)
+    settings = fast_settings(sqlite_url).model_copy(update={"checks": "links"})
+    db = open_database(sqlite_url)
+    first = await ScanJob(settings, db, site.base + "/").run()
+    job = ScanJob(settings, db, site.base + "/", incremental=True)
+    second = await job.run()
+    assert job.stats.pages_reused == 3
+    assert _seqs_of(db, second.scan_id) == _seqs_of(db, first.scan_id)
+    copied = _links_of(db, second.scan_id)
+    assert copied == _links_of(db, first.scan_id)
+    assert (site.base + "/a.html", site.base + "/b.html", "a", "link", "到乙") in copied
+    assert [(f.code, f.target) for f in second.findings] == [("broken_link", site.base + "/gone.html")]
+
+
+async def test_links_are_written_out_when_a_redirect_took_over_a_target_seq(mini_site, sqlite_url):
+    """/b.html had its own seq; now a new redirect reaches it first, so it answers to the redirect's
+    seq and the unchanged /a.html's links cannot be copied as they were: they are written again."""
+    import asyncio
+
+    from aiohttp import web
+
+    counter: dict[str, int] = {}
+    a_page = _etag_route(page('<a href="/b.html">到乙</a><a href="/gone.html">坏</a>'), '"a"', counter)
+
+    async def slow_a(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(0.3)  # let the redirect land first
+        return await a_page(request)
+
+    routes: dict[str, object] = {
+        "/": (200, "text/html", page('<a href="/a.html">甲</a><a href="/b.html">乙</a>')),
+        "/a.html": a_page,
+        "/b.html": _etag_route(page("<p>乙页</p>"), '"b"', counter),
+    }
+    site = await mini_site(routes)
+    settings = fast_settings(sqlite_url).model_copy(update={"checks": "links"})
+    db = open_database(sqlite_url)
+    first = await ScanJob(settings, db, site.base + "/").run()
+
+    async def to_b(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPMovedPermanently(location="/b.html")
+
+    routes["/"] = (200, "text/html", page('<a href="/r.html">新</a><a href="/a.html">甲</a>'))
+    routes["/r.html"] = to_b
+    routes["/a.html"] = slow_a
+    asked: list[int] = []
+    link_texts = db.link_texts
+    db.link_texts = lambda scan_id, seq: asked.append(seq) or link_texts(scan_id, seq)  # type: ignore[method-assign]
+    job = ScanJob(settings, db, site.base + "/", incremental=True)
+    second = await job.run()
+    assert job.stats.pages_reused >= 1  # /a.html
+    assert asked == [_seqs_of(db, first.scan_id)[site.base + "/a.html"]]  # its links written out, texts kept
+    seqs = _seqs_of(db, second.scan_id)
+    assert seqs[site.base + "/a.html"] == _seqs_of(db, first.scan_id)[site.base + "/a.html"]
+    assert site.base + "/b.html" not in seqs  # reached through /r.html: one seq for both
+    written = _links_of(db, second.scan_id)
+    assert (site.base + "/a.html", site.base + "/r.html", "a", "link", "到乙") in written
+    assert [(f.code, f.target) for f in second.findings] == [("broken_link", site.base + "/gone.html")]
+
+
+async def test_the_scan_keeps_render_measurements_for_the_next_incremental_scan(mini_site, sqlite_url, monkeypatch):
+    from govinspect.checks import mobile
+    from govinspect.structure.browser import Measurement
+
+    rendered: list[list[str]] = []
+
+    def fake_browser(urls: list[str], width: int, timeout: float) -> list[Measurement]:
+        rendered.append(sorted(urls))
+        return [Measurement(u, width, page_width=width + 400, widest="table") for u in urls]
+
+    monkeypatch.setattr(mobile, "measure_pages", fake_browser)
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    counter: dict[str, int] = {}
+    routes: dict[str, object] = {
+        "/": _etag_route(page('<div class="nav"><a href="/a.html">甲</a></div>', head=viewport), '"h"', counter),
+        "/a.html": _etag_route(page("<article><h1>甲</h1><p>正文。</p></article>", head=viewport), '"a"', counter),
+    }
+    site = await mini_site(routes)
+    settings = fast_settings(sqlite_url).model_copy(update={"checks": "links,mobile_render"})
+    db = open_database(sqlite_url)
+    first = await ScanJob(settings, db, site.base + "/").run()
+    assert len(rendered) == 1 and "mobile_render" in db.check_memos(first.scan_id)
+    second = await ScanJob(settings, db, site.base + "/", incremental=True).run()
+    assert len(rendered) == 1  # unchanged: the last scan's measurements, no browser
+    assert db.check_memos(second.scan_id) == db.check_memos(first.scan_id)
+    key = sorted((f.code, f.page, f.detail.get("overflow_px")) for f in first.findings)
+    assert key and sorted((f.code, f.page, f.detail.get("overflow_px")) for f in second.findings) == key
+    await ScanJob(settings, db, site.base + "/").run()  # a full scan renders again
+    assert len(rendered) == 2

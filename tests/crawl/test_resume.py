@@ -76,3 +76,52 @@ async def test_kill9_then_resume_gives_identical_findings(mini_site, tmp_path):
     expected_broken = len([i for i in range(N_PAGES) if i % 7 == 0]) + len([i for i in range(N_PAGES) if i % 5 == 0])
     assert len(clean_findings) == expected_broken
     assert _done_pages(killed_db) == _done_pages(clean_db)
+
+
+async def test_a_failed_write_stops_every_worker_and_the_resumed_scan_is_whole(mini_site, sqlite_url, monkeypatch):
+    """A write fails midway (a full disk): the scan ends there; no worker goes on storing outcomes
+    behind its back, and resuming it gives what an unbroken scan gives."""
+    import asyncio
+
+    import pytest
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import OperationalError
+
+    import govinspect.scan as scan_module
+    from govinspect.scan import ScanJob
+    from govinspect.store import open_database
+    from govinspect.store.schema import urls
+    from tests.conftest import fast_settings, page
+
+    routes = {"/": (200, "text/html", page("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(60))))}
+    routes.update({f"/p{i}.html": (200, "text/html", page(f'<p>{i}</p><a href="/gone.html">坏</a>')) for i in range(60)})
+    site = await mini_site(routes)
+    settings = fast_settings(sqlite_url, concurrency=4).model_copy(update={"checks": "links"})
+    db = open_database(sqlite_url)
+    monkeypatch.setattr(scan_module, "_FLUSH_AT_RESULTS", 3)
+    real_write, calls = db.write_batch, {"n": 0}
+
+    def failing_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OperationalError("UPDATE urls", {}, Exception("database or disk is full"))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(db, "write_batch", failing_once)
+    job = ScanJob(settings, db, site.base + "/")
+    with pytest.raises(OperationalError):
+        await job.run()
+
+    def done_rows() -> int:
+        query = select(func.count()).where(urls.c.scan_id == job.scan_id, urls.c.state == "done")
+        with db.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    after_failure = done_rows()
+    await asyncio.sleep(0.5)
+    assert done_rows() == after_failure  # nobody kept writing once the scan had failed
+    resumed = await ScanJob(settings, db, resume_scan_id=job.scan_id).run()
+    clean = await ScanJob(settings, db, site.base + "/").run()
+    assert resumed.pages_fetched == clean.pages_fetched == 62
+    key = sorted((f.code, f.page, f.target) for f in clean.findings)
+    assert sorted((f.code, f.page, f.target) for f in resumed.findings) == key and len(key) == 60

@@ -87,3 +87,46 @@ async def test_restart_resumes_a_scan_cut_short(mini_site, sqlite_url):
     assert db.latest_unfinished_scan() is None
     resumed = db.list_scans(5)[-1]
     assert resumed.status == "finished" and resumed.pages_fetched == 31
+
+
+async def test_a_full_disk_for_a_moment_loses_and_doubles_nothing(mini_site, sqlite_url, monkeypatch):
+    """A write fails mid-scan (disk full): the daemon logs it and goes on; the next scheduled scan of the
+    site first finishes the cut one, which ends exactly as a scan that never failed."""
+    from sqlalchemy.exc import OperationalError
+
+    import govinspect.scan as scan_module
+    from govinspect.store.schema import urls
+
+    routes = {"/": (200, "text/html", page("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(40))))}
+    routes.update({f"/p{i}.html": (200, "text/html", page(f'<p>{i}</p><a href="/gone{i % 3}.html">坏</a>'))
+                   for i in range(40)})
+    site = await mini_site(routes)
+    settings = fast_settings(sqlite_url, concurrency=2, rate=0).model_copy(update={"checks": "links"})
+    db = open_database(sqlite_url)
+    registry_repo.add_site(db, site.base + "/", "磁盘写满的站")
+    monkeypatch.setattr(scan_module, "_FLUSH_AT_RESULTS", 4)  # many small writes: one of them fails
+    writes = {"n": 0}
+    real_write = db.write_batch
+
+    def flaky_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        writes["n"] += 1
+        if writes["n"] == 3:
+            raise OperationalError("INSERT INTO urls", {}, Exception("database or disk is full"))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(db, "write_batch", flaky_write)
+    clock = ManualClock(MONDAY)
+    journal = await Daemon(settings, db, clock).run(until=MONDAY + timedelta(days=2))
+    assert len(journal.errors) == 1 and "disk is full" in journal.errors[0]
+    assert db.latest_unfinished_scan() is None  # the cut scan was finished, not left behind
+    scans = sorted(db.list_scans(10), key=lambda s: s.id)
+    assert all(s.status == "finished" for s in scans)
+    cut = scans[0]
+    assert cut.pages_fetched == 44  # home, 40 pages, 3 missing pages (404) — as every later scan
+    assert all(s.pages_fetched == 44 for s in scans)
+    assert _count(db, urls, urls.c.scan_id == cut.id, urls.c.error == "internal_error") == 0
+    expected = {("broken_link", f"{site.base}/gone{k}.html") for k in range(3)}
+    for s in scans:
+        assert {(f.code, f.target) for f in db.findings_of(s.id)} == expected
+    assert len(db.findings_of(cut.id)) == len(db.findings_of(scans[-1].id)) == 40  # a broken link on each page
+    assert _count(db, problems) == 40  # one problem each, none doubled

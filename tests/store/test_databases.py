@@ -60,3 +60,50 @@ def test_bad_database_url_is_a_clear_error(tmp_path):
         open_database("nosuchdb://whatever")
     with pytest.raises(StoreError):
         open_database(f"sqlite:///{tmp_path}/missing-dir/x.db")
+
+
+@pytest.mark.postgres
+async def test_incremental_scan_copies_links_on_postgres_as_on_sqlite(mini_site, sqlite_url, postgres_url):
+    from tests.crawl.test_incremental import _links_of
+
+    site = await mini_site(ROUTES)
+    copied = []
+    for url in (sqlite_url, postgres_url):
+        settings = fast_settings(url, check_external=False).model_copy(update={"checks": "links"})
+        db = open_database(url)
+        first = await ScanJob(settings, db, site.base + "/").run()
+        job = ScanJob(settings, db, site.base + "/", incremental=True)
+        second = await job.run()
+        assert job.stats.pages_reused == 2
+        assert _links_of(db, second.scan_id) == _links_of(db, first.scan_id)
+        assert _key(second.findings, site.base) == _key(first.findings, site.base)
+        copied.append(_links_of(db, second.scan_id))
+        db.close()
+    assert copied[0] == copied[1] and len(copied[0]) == 5
+
+
+def test_migration_0006_adds_check_memos_to_a_database_holding_scans(tmp_path):
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("govinspect.store") / "migrations"))
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.execute(text("INSERT INTO sites (id, url, name, created_at) VALUES (1, 'http://127.0.0.1/', '', '2026-01-01')"))
+        conn.execute(text("INSERT INTO scans (id, site_id, start_url, status, started_at, monitoring_point, settings,"
+                          " pages_fetched) VALUES (7, 1, 'http://127.0.0.1/', 'finished', '2026-01-01', '2026-01-01',"
+                          " '{}', 3)"))
+    assert "check_memos" not in inspect(engine).get_table_names()
+    engine.dispose()
+    db = open_database(url)  # upgrades to the head
+    assert db.scan(7) is not None
+    db.save_check_memos(7, {"mobile_render": {"screen_width": 375, "pages": {}}})
+    assert db.check_memos(7) == {"mobile_render": {"screen_width": 375, "pages": {}}}
+    db.close()

@@ -12,9 +12,7 @@ from govinspect.findings import Finding
 @site_check("links", "broken_link", "broken_resource")
 def broken_links(site: SiteData, ctx: CheckContext) -> Iterator[Finding]:
     seen: set[tuple[str, str, str]] = set()
-    for link in site.links():
-        if link.target_ok is not False:
-            continue
+    for link in site.links(broken_only=True):
         code = "broken_link" if link.category == "link" else "broken_resource"
         key = (link.page_url, link.target_url, code)
         if key in seen:  # the same target twice on one page is one problem

@@ -5,7 +5,9 @@
   (site check ``mobile_static``); check-html judges the page it is given.
 - Browser rule (network): one page per template whose viewport passes is rendered in headless
   Chromium at the phone width (375 px by default) and its horizontal overflow measured. Without
-  Chromium the scan keeps the static rule only and says so in its errors.
+  Chromium the scan keeps the static rule only and says so in its errors. An incremental scan
+  reuses the last scan's measurement of a page whose content hash has not changed (the memo
+  ``mobile_render``), so an unchanged site starts no browser; a full scan renders every time.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from govinspect.checks.site import SiteData
 from govinspect.findings import Finding
 from govinspect.parse.extractors.layout import template_signature, viewport, viewport_fits
 from govinspect.parse.page import ParsedPage
-from govinspect.structure.browser import BrowserUnavailable, measure_pages
+from govinspect.structure.browser import BrowserUnavailable, Measurement, measure_pages
 from govinspect.structure.config import config_from
+from govinspect.structure.sitemap import TemplateGroup
 from govinspect.structure.templates import template_groups
+
+MEMO = "mobile_render"
 
 
 def static_finding(url: str, content: str | None, width: int, extra: dict[str, Any]) -> Finding | None:
@@ -79,10 +84,8 @@ def check_mobile_render(site: SiteData, ctx: CheckContext) -> Iterator[Finding]:
         ctx.errors.append(f"页面模板共 {len(fitting)} 个，移动端只渲染了页面最多的 {len(groups)} 个")
     if not groups:
         return
-    try:
-        measured = measure_pages([g.first_url for g in groups], width, config.network_timeout * 2)
-    except BrowserUnavailable as exc:
-        ctx.errors.append(f"{exc}：移动端适配仅按静态规则（viewport）判断")
+    measured = _measurements(groups, width, config.network_timeout * 2, ctx)
+    if measured is None:
         return
     for group, measurement in zip(groups, measured, strict=True):
         if measurement.error:
@@ -107,3 +110,43 @@ def check_mobile_render(site: SiteData, ctx: CheckContext) -> Iterator[Finding]:
                 "template_pages": group.pages,
             },
         )
+
+
+def _remembered(groups: list[TemplateGroup], width: int, ctx: CheckContext) -> dict[str, Measurement]:
+    """The last scan's measurements of first pages that have not changed since, at the same width."""
+    memo = ctx.previous_memos.get(MEMO)
+    if not isinstance(memo, dict) or memo.get("screen_width") != width:
+        return {}
+    pages = memo.get("pages") or {}
+    found: dict[str, Measurement] = {}
+    for group in groups:
+        kept = pages.get(group.first_url)
+        if group.first_hash and isinstance(kept, dict) and kept.get("hash") == group.first_hash:
+            found[group.first_url] = Measurement(
+                group.first_url, width, page_width=kept.get("page_width"), widest=kept.get("widest")
+            )
+    return found
+
+
+def _measurements(
+    groups: list[TemplateGroup], width: int, timeout: float, ctx: CheckContext
+) -> list[Measurement] | None:
+    """One measurement per group (reused or rendered now), or None when no browser can render."""
+    known = _remembered(groups, width, ctx)
+    wanted = [g.first_url for g in groups if g.first_url not in known]
+    if wanted:
+        try:
+            known |= {m.url: m for m in measure_pages(wanted, width, timeout)}
+        except BrowserUnavailable as exc:
+            ctx.errors.append(f"{exc}：移动端适配仅按静态规则（viewport）判断")
+            return None
+    hashes = {g.first_url: g.first_hash for g in groups}
+    ctx.memos[MEMO] = {
+        "screen_width": width,
+        "pages": {
+            url: {"hash": hashes[url], "page_width": m.page_width, "widest": m.widest}
+            for url, m in known.items()
+            if m.error is None and hashes.get(url)
+        },
+    }
+    return [known[g.first_url] for g in groups]

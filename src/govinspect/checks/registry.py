@@ -28,6 +28,10 @@ class CheckContext:
     offline: bool = False  # check-html: no network access at all
     cache: dict[str, Any] = field(default_factory=dict)  # lazily built engines, shared by checks
     errors: list[str] = field(default_factory=list)  # checks that failed on some input
+    # site checks' memos by check name: what the previous scan left (incremental scans only) and
+    # what this scan leaves for the next; a check may reuse costly work for unchanged pages
+    previous_memos: dict[str, Any] = field(default_factory=dict)
+    memos: dict[str, Any] = field(default_factory=dict)
 
 
 PageCheckFn = Callable[[ParsedPage, CheckContext], Iterable[Finding]]

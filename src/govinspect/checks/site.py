@@ -21,6 +21,7 @@ class PageRecord:
     depth: int = 0
     error: str | None = None
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    content_hash: str | None = None  # SHA-256 of the body: tells an unchanged page on the next scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ class SiteData(Protocol):
 
     def pages(self) -> Iterator[PageRecord]: ...
 
-    def links(self) -> Iterator[LinkRecord]: ...
+    def links(self, *, broken_only: bool = False) -> Iterator[LinkRecord]:
+        """All links in crawl order; ``broken_only``: those whose target was checked and failed."""
+        ...
 
 
 @dataclass
@@ -54,5 +57,5 @@ class ListSiteData:
     def pages(self) -> Iterator[PageRecord]:
         return iter(self.page_list)
 
-    def links(self) -> Iterator[LinkRecord]:
-        return iter(self.link_list)
+    def links(self, *, broken_only: bool = False) -> Iterator[LinkRecord]:
+        return (link for link in self.link_list if not broken_only or link.target_ok is False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from govinspect.crawl.urls import normalize
 from govinspect.monitor.clock import CHINA, Clock
 from govinspect.monitor.schedule import Due, MonitorSettings, upcoming
 from govinspect.registry.model import Site
@@ -140,6 +141,7 @@ class Daemon:
     async def _scan(self, site: Site, kind: str, at: datetime) -> None:
         async with self._scan_slots:
             settings, site_config = await asyncio.to_thread(scan_inputs, self.db, site.url, self.settings)
+            await self._finish_cut_scan(site, settings, site_config, at)
             job = ScanJob(
                 settings, self.db, site.url, now=at.astimezone(CHINA), site_config=site_config,
                 incremental=kind == "incremental",
@@ -148,6 +150,16 @@ class Daemon:
         await asyncio.to_thread(self._after_scan, site, result.scan_id, at)
         self.journal.scans.append((site.id, kind, result.scan_id))
         self.journal.note(f"{site.name or site.url}：{_KIND_LABELS[kind]}完成（扫描 #{result.scan_id}）")
+
+    async def _finish_cut_scan(self, site: Site, settings: Settings, site_config: dict[str, Any], at: datetime) -> None:
+        """A scan of this site that failed midway (a full disk, a lost database) is finished first,
+        so its pages are neither lost nor left to a scan that never ends."""
+        cut = await asyncio.to_thread(self.db.latest_unfinished_scan, normalize(site.url))
+        if cut is None:
+            return
+        self.journal.note(f"{site.name or site.url}：先续完上次中断的扫描 #{cut.id}")
+        resumed = await ScanJob(settings, self.db, resume_scan_id=cut.id, site_config=site_config).run()
+        await asyncio.to_thread(self._after_scan, site, resumed.scan_id, at)
 
     def _after_scan(self, site: Site, scan_id: int, at: datetime) -> None:
         unreachable = availability_finding(self.db, site, at)

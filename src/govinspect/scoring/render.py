@@ -74,7 +74,17 @@ def to_json(s: SiteScore) -> dict[str, Any]:
         "site": {"id": s.site.id, "name": s.site.name, "url": s.site.url, "kind": s.site.kind_label},
         "profile": {"id": r.profile.id, "name": r.profile.name},
         "monitoring_point": china(s.at).isoformat(timespec="seconds"),
-        "scan": {"id": s.scan.id, "monitoring_point": china(s.scan.monitoring_point).isoformat(timespec="seconds")},
+        "scan": {
+            "id": s.scan.id,
+            "monitoring_point": china(s.scan.monitoring_point).isoformat(timespec="seconds"),
+            "site": {"id": s.scan_site.id, "name": s.scan_site.name, "url": s.scan_site.url},
+            "inherited": s.inherited,
+            "basis": s.basis,
+        },
+        "nested_sites": [
+            {"id": n.site.id, "name": n.site.name, "url": n.site.url, "kind": n.site.kind_label, "findings": n.findings}
+            for n in s.nested
+        ],
         "verdict": r.verdict,
         "vetoed": r.vetoed,
         "total": _num(r.total) if r.total is not None else None,
@@ -109,7 +119,7 @@ def render_text(s: SiteScore) -> RenderableType:
     header = Text.assemble(
         (f"{s.site.name or s.site.url}", "bold"),
         f"（{s.site.kind_label}，{s.site.url}）\n",
-        f"指标方案：{r.profile.name}；监测时间点：{show(s.at)}；依据扫描 #{s.scan.id}（{show(s.scan.monitoring_point)}）",
+        f"指标方案：{r.profile.name}；监测时间点：{show(s.at)}；依据{s.basis}（{show(s.scan.monitoring_point)}）",
     )
     vetoes = Table(title="单项否决指标", show_lines=False)
     for heading in ("编号", "指标", "结果", "依据"):

@@ -10,14 +10,25 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from govinspect.checks.site import LinkRecord, PageRecord
 from govinspect.findings import Finding
-from govinspect.store.schema import findings, links, scans, sites, urls
+from govinspect.store.schema import check_memos, findings, links, scans, sites, urls
 
 
 class StoreError(RuntimeError):
@@ -97,8 +108,11 @@ class PreviousURL:
 @dataclass
 class ReusablePage:
     facts: dict[str, Any]
-    links: list[tuple[Any, ...]]  # (target url, kind, category, text)
+    links: list[tuple[int, str, str]]  # (target seq, kind, category)
     findings: list[Finding]
+
+
+_REUSE_CHUNK = 500  # pages per query: well under any database's bound-parameter limit
 
 
 class Database:
@@ -204,23 +218,45 @@ class Database:
         new_links: Sequence[dict[str, Any]],
         new_findings: Sequence[Finding],
         attachment_findings: Sequence[Finding] = (),
+        copied_links: tuple[int, Sequence[int]] | None = None,
     ) -> None:
         """One transaction: what some fetched pages discovered and what they yielded.
 
         Either all of it lands or none does, so a scan killed at any moment resumes cleanly.
+        ``copied_links`` is (earlier scan, page seqs): unchanged pages whose links are copied inside
+        the database, under the same seqs (an incremental scan keeps each URL's seq).
         """
         with self.engine.begin() as conn:
             if new_urls:
                 conn.execute(self._insert_ignore(urls), [{"scan_id": scan_id, **u} for u in new_urls])
-            for result in results:
-                values = {k: v for k, v in result.items() if k != "seq"}
-                conn.execute(
-                    update(urls).where(urls.c.scan_id == scan_id, urls.c.seq == result["seq"]).values(**values)
-                )
+            self._update_results(conn, scan_id, results)
             if new_links:
                 conn.execute(self._insert_ignore(links), [{"scan_id": scan_id, **lk} for lk in new_links])
+            if copied_links is not None:
+                self._copy_links(conn, scan_id, *copied_links)
             self._insert_findings(conn, scan_id, new_findings, "page")
             self._insert_findings(conn, scan_id, attachment_findings, "attachment")
+
+    @staticmethod
+    def _update_results(conn: Connection, scan_id: int, results: Sequence[dict[str, Any]]) -> None:
+        # one executemany per shape of row: a statement per row cost more than the crawl itself
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for result in results:
+            values = {k: v for k, v in result.items() if k != "seq"}
+            shapes.setdefault(tuple(sorted(values)), []).append({"b_scan": scan_id, "b_seq": result["seq"], **values})
+        statement = update(urls).where(urls.c.scan_id == bindparam("b_scan"), urls.c.seq == bindparam("b_seq"))
+        for rows in shapes.values():
+            conn.execute(statement, rows)
+
+    @staticmethod
+    def _copy_links(conn: Connection, scan_id: int, from_scan: int, page_seqs: Sequence[int]) -> None:
+        columns = ["scan_id", "page_seq", "target_seq", "kind", "category", "text"]
+        for start in range(0, len(page_seqs), _REUSE_CHUNK):
+            chunk = list(page_seqs[start : start + _REUSE_CHUNK])
+            source = select(
+                literal(scan_id), links.c.page_seq, links.c.target_seq, links.c.kind, links.c.category, links.c.text
+            ).where(links.c.scan_id == from_scan, links.c.page_seq.in_(chunk))
+            conn.execute(insert(links).from_select(columns, source))
 
     def insert_findings(self, scan_id: int, new_findings: Iterable[Finding], origin: str = "site") -> None:
         with self.engine.begin() as conn:
@@ -255,12 +291,12 @@ class Database:
 
     # --- what an incremental scan reuses from the previous one -------------------------------
 
-    def previous_finished_scan(self, start_url: str, before_id: int) -> ScanInfo | None:
-        query = (
-            select(scans)
-            .where(scans.c.start_url == start_url, scans.c.status == "finished", scans.c.id < before_id)
-            .order_by(scans.c.id.desc())
-        )
+    def previous_finished_scan(self, start_url: str, before_id: int | None = None) -> ScanInfo | None:
+        """The latest finished scan of the site (before scan ``before_id`` when given)."""
+        query = select(scans).where(scans.c.start_url == start_url, scans.c.status == "finished")
+        if before_id is not None:  # no sentinel: PostgreSQL's INTEGER refuses 2**62
+            query = query.where(scans.c.id < before_id)
+        query = query.order_by(scans.c.id.desc())
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _scan_info(row) if row else None
@@ -274,20 +310,43 @@ class Database:
             rows = conn.execution_options(yield_per=5000).execute(query)
             return {r[0]: PreviousURL(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
 
-    def reusable_page(self, scan_id: int, seq: int, page_url: str) -> ReusablePage:
-        """A page of an earlier scan as the crawler needs it again: facts, outgoing links, findings."""
-        target = urls.alias("target")
-        link_query = (
-            select(target.c.url, links.c.kind, links.c.category, links.c.text)
-            .select_from(links)
-            .join(target, (target.c.scan_id == links.c.scan_id) & (target.c.seq == links.c.target_seq))
-            .where(links.c.scan_id == scan_id, links.c.page_seq == seq)
+    def url_seqs(self, scan_id: int) -> dict[str, int]:
+        """Every URL of a scan with its seq: an incremental scan gives each URL the same seq again."""
+        query = select(urls.c.url, urls.c.seq).where(urls.c.scan_id == scan_id)
+        with self.engine.connect() as conn:
+            return {url: seq for url, seq in conn.execution_options(yield_per=5000).execute(query)}
+
+    def reusable_pages(self, scan_id: int, pages: Sequence[tuple[int, str]]) -> dict[int, ReusablePage]:
+        """Pages of an earlier scan as the crawler needs them again (facts, outgoing links, page
+        findings), keyed by their seq there. One query each for many pages: an incremental scan
+        asks for thousands, and one round trip per page cost more than fetching them. Links come
+        as (target seq, kind, category): the caller knows the earlier scan's URLs by seq."""
+        found: dict[int, ReusablePage] = {seq: ReusablePage(facts={}, links=[], findings=[]) for seq, _ in pages}
+        seq_of_url = {url: seq for seq, url in pages}
+        with self.engine.connect() as conn:
+            for start in range(0, len(pages), _REUSE_CHUNK):
+                chunk = pages[start : start + _REUSE_CHUNK]
+                seqs = [seq for seq, _ in chunk]
+                facts_query = select(urls.c.seq, urls.c.facts).where(urls.c.scan_id == scan_id, urls.c.seq.in_(seqs))
+                for seq, facts in conn.execute(facts_query):
+                    found[seq].facts = dict(facts or {})
+                link_query = select(links.c.page_seq, links.c.target_seq, links.c.kind, links.c.category).where(
+                    links.c.scan_id == scan_id, links.c.page_seq.in_(seqs)
+                )
+                for page_seq, target_seq, kind, category in conn.execute(link_query):
+                    found[page_seq].links.append((target_seq, kind, category))
+                page_urls = [url for _, url in chunk]
+                for finding in self._findings_where(conn, scan_id, findings.c.page.in_(page_urls), "page"):
+                    found[seq_of_url[finding.page]].findings.append(finding)
+        return found
+
+    def link_texts(self, scan_id: int, page_seq: int) -> dict[tuple[int, str], str]:
+        """The anchor texts of one page's links, by (target seq, kind)."""
+        query = select(links.c.target_seq, links.c.kind, links.c.text).where(
+            links.c.scan_id == scan_id, links.c.page_seq == page_seq
         )
         with self.engine.connect() as conn:
-            facts = conn.execute(select(urls.c.facts).where(urls.c.scan_id == scan_id, urls.c.seq == seq)).scalar()
-            out = [tuple(r) for r in conn.execute(link_query)]
-            found = self._findings_where(conn, scan_id, findings.c.page == page_url, "page")
-        return ReusablePage(facts=dict(facts or {}), links=out, findings=found)
+            return {(target, kind): text or "" for target, kind, text in conn.execute(query)}
 
     def attachment_findings(self, scan_id: int, target_url: str) -> list[Finding]:
         with self.engine.connect() as conn:
@@ -308,6 +367,19 @@ class Database:
                 )
                 deleted += int(result.rowcount or 0)
         return deleted
+
+    def save_check_memos(self, scan_id: int, memos: dict[str, Any]) -> None:
+        if not memos:
+            return
+        rows = [{"scan_id": scan_id, "check_name": name, "data": data} for name, data in memos.items()]
+        with self.engine.begin() as conn:
+            conn.execute(check_memos.delete().where(check_memos.c.scan_id == scan_id))  # a resumed scan's own
+            conn.execute(check_memos.insert(), rows)
+
+    def check_memos(self, scan_id: int) -> dict[str, Any]:
+        query = select(check_memos.c.check_name, check_memos.c.data).where(check_memos.c.scan_id == scan_id)
+        with self.engine.connect() as conn:
+            return {name: data for name, data in conn.execute(query)}
 
     def site_data(self, scan_id: int, start_url: str) -> StoredSiteData:
         return StoredSiteData(self, scan_id, start_url)
@@ -373,9 +445,10 @@ class StoredSiteData:
                     depth=r.depth,
                     error=r.error,
                     facts=dict(r.facts or {}),
+                    content_hash=r.content_hash,
                 )
 
-    def links(self) -> Iterator[LinkRecord]:
+    def links(self, *, broken_only: bool = False) -> Iterator[LinkRecord]:
         page = urls.alias("page")
         target = urls.alias("target")
         query = (
@@ -396,6 +469,8 @@ class StoredSiteData:
             .where(links.c.scan_id == self.scan_id)
             .order_by(links.c.page_seq, links.c.target_seq)
         )
+        if broken_only:  # the few failed targets first, then their links (index on target_seq)
+            query = query.where(target.c.state == "done", target.c.ok.is_(False))
         with self.db.engine.connect() as conn:
             for r in conn.execution_options(yield_per=2000).execute(query):
                 ok = r[5] if r[8] == "done" else None

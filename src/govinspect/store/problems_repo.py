@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from govinspect.findings import Finding
 from govinspect.scoring.engine import Judgement
@@ -309,6 +309,48 @@ def latest_scan(db: Database, site_id: int, at: datetime | None = None) -> ScanI
     return db.scan(int(scan_id)) if scan_id is not None else None
 
 
+def latest_scan_reaching(
+    db: Database,
+    site_id: int,
+    at: datetime,
+    *,
+    covering: Sequence[int],
+    prefixes: Sequence[str],
+    exact: Sequence[str] = (),
+) -> ScanInfo | None:
+    """The latest finished scan at or before ``at`` that speaks for the site: one of its own, or one
+    of a ``covering`` site's that crawled a page of the site (a URL starting with one of ``prefixes``
+    or equal to one of ``exact``). The latest monitoring point wins; on a tie the site's own scan.
+
+    A covering scan that never got into the site (a page limit, a redirect to another host) says
+    nothing about it and is passed over.
+    """
+    reached = (
+        select(urls.c.scan_id)
+        .where(
+            urls.c.scan_id == scans.c.id,
+            urls.c.role == "page",
+            urls.c.state == "done",
+            or_(*[urls.c.url.startswith(p, autoescape=True) for p in prefixes], urls.c.url.in_(list(exact))),
+        )
+        .exists()
+    )
+    speaks = scans.c.site_id == site_id
+    if covering and prefixes:
+        speaks = or_(speaks, and_(scans.c.site_id.in_(list(covering)), reached))
+    query = (
+        select(scans.c.id)
+        .where(speaks, scans.c.status == "finished", scans.c.monitoring_point <= as_utc(at))
+        .order_by(
+            scans.c.monitoring_point.desc(), case((scans.c.site_id == site_id, 0), else_=1), scans.c.id.desc()
+        )
+        .limit(1)
+    )
+    with db.engine.connect() as conn:
+        scan_id = conn.execute(query).scalar()
+    return db.scan(int(scan_id)) if scan_id is not None else None
+
+
 def unsynced_scans(db: Database) -> list[tuple[int, int]]:
     """(site id, scan id) of finished scans not turned into problems yet, oldest first."""
     query = (
@@ -402,10 +444,15 @@ def add_judgement(db: Database, site_id: int, judgement: Judgement) -> None:
         )
 
 
-def judgements_for(db: Database, site_id: int, *, item_level_until: datetime | None = None) -> list[Judgement]:
+def judgements_for(
+    db: Database, site_id: int, *, item_level_until: datetime | None = None, findings_only: bool = False
+) -> list[Judgement]:
     """A site's judgements in time order. Words on a finding always count; words on a whole item
-    count for monitoring points at or after they were given (``item_level_until``)."""
+    count for monitoring points at or after they were given (``item_level_until``), and are left
+    out altogether with ``findings_only``."""
     query = select(judgements).where(judgements.c.site_id == site_id)
+    if findings_only:
+        query = query.where(judgements.c.fingerprint.is_not(None))
     if item_level_until is not None:
         query = query.where(or_(judgements.c.fingerprint.is_not(None), judgements.c.at <= as_utc(item_level_until)))
     query = query.order_by(judgements.c.at, judgements.c.id)
@@ -424,7 +471,35 @@ def judgements_for(db: Database, site_id: int, *, item_level_until: datetime | N
         ]
 
 
-def fingerprints_in_state(db: Database, site_id: int, state: str) -> frozenset[str]:
-    query = select(problems.c.fingerprint).where(and_(problems.c.site_id == site_id, problems.c.state == state))
+def fingerprints_in_state_at(db: Database, site_id: int, state: str, at: datetime) -> frozenset[str]:
+    """Fingerprints of the site's problems that were in ``state`` at the moment ``at``.
+
+    A problem's state at a moment is the ``to_state`` of its last audit event at or before it (events
+    of one moment in the order written); a problem without such an event did not exist yet.
+    """
+    ranked = (
+        select(
+            problem_events.c.problem_id,
+            problem_events.c.to_state,
+            func.row_number()
+            .over(
+                partition_by=problem_events.c.problem_id,
+                order_by=(problem_events.c.at.desc(), problem_events.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .select_from(problem_events.join(problems, problems.c.id == problem_events.c.problem_id))
+        .where(
+            problems.c.site_id == site_id,
+            problem_events.c.to_state.is_not(None),
+            problem_events.c.at <= as_utc(at),
+        )
+        .subquery()
+    )
+    query = (
+        select(problems.c.fingerprint)
+        .join(ranked, ranked.c.problem_id == problems.c.id)
+        .where(ranked.c.rank == 1, ranked.c.to_state == state)
+    )
     with db.engine.connect() as conn:
         return frozenset(fp for (fp,) in conn.execute(query))

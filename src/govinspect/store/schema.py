@@ -111,3 +111,14 @@ findings = Table(
     UniqueConstraint("scan_id", "fingerprint", name="uq_findings_scan_fingerprint"),
     Index("ix_findings_scan_code", "scan_id", "code"),
 )
+
+
+# What a site check keeps from one scan for the next (the mobile render's measurements, by page
+# and content hash): an incremental scan reuses them for pages that did not change.
+check_memos = Table(
+    "check_memos",
+    metadata,
+    Column("scan_id", Integer, ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True),
+    Column("check_name", String(40), primary_key=True),
+    Column("data", JSON, nullable=False),
+)

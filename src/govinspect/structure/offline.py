@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import Any
 
 from govinspect.checks.site import LinkRecord, ListSiteData, PageRecord
@@ -46,7 +47,10 @@ def site_from_html(pages: dict[str, str], start_url: str) -> ListSiteData:
     links: list[LinkRecord] = []
     for url, html in pages.items():
         page = ParsedPage(url=url, html=html)
-        records.append(PageRecord(url=url, status=200, ok=True, title=page.title, facts=page_facts(page)))
+        digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        records.append(
+            PageRecord(url=url, status=200, ok=True, title=page.title, facts=page_facts(page), content_hash=digest)
+        )
         for link in page.links:
             ok = True if link.url in pages else None
             links.append(LinkRecord(url, link.url, link.kind, link.category, link.text, target_ok=ok))

@@ -98,12 +98,15 @@ class TemplateGroup:
     first_url: str
     first_facts: dict[str, Any] = field(default_factory=dict)
     pages: int = 0
+    first_hash: str | None = None  # content hash of the first page
 
 
-def _group(groups: dict[str, TemplateGroup], signature: str, url: str, facts: dict[str, Any]) -> None:
+def _group(
+    groups: dict[str, TemplateGroup], signature: str, url: str, facts: dict[str, Any], content_hash: str | None
+) -> None:
     group = groups.get(signature)
     if group is None:
-        group = groups[signature] = TemplateGroup(signature, url, facts)
+        group = groups[signature] = TemplateGroup(signature, url, facts, first_hash=content_hash)
     group.pages += 1
 
 
@@ -132,14 +135,16 @@ def _home_info(facts: dict[str, Any]) -> dict[str, Any]:
     return {"listing": facts.get("listing") or {}, "nav": facts.get("nav") or []}
 
 
-def _keep_page_facts(result: SiteMap, url: str, facts: dict[str, Any], kind: str) -> None:
+def _keep_page_facts(
+    result: SiteMap, url: str, facts: dict[str, Any], kind: str, content_hash: str | None = None
+) -> None:
     """What the template, footer, review-footer and message checks need of one page."""
     template = facts.get("template")
     if template:
-        _group(result.templates, str(template), url, {"viewport": facts.get("viewport")})
+        _group(result.templates, str(template), url, {"viewport": facts.get("viewport")}, content_hash)
     footer = facts.get("footer")
     if isinstance(footer, dict):
-        _group(result.footers, str(footer.get("signature") or template or ""), url, {"footer": footer})
+        _group(result.footers, str(footer.get("signature") or template or ""), url, {"footer": footer}, content_hash)
     if kind == "article":
         review = facts.get("review_footer") or {}
         result.articles.append((url, list(review.get("roles") or []), review.get("text")))
@@ -170,7 +175,7 @@ def read_site(site: SiteData, today: date) -> SiteMap:
         url = record.url
         kind = facts.get("page_kind") or "other"
         result.kinds[kind] += 1
-        _keep_page_facts(result, url, facts, kind)
+        _keep_page_facts(result, url, facts, kind, record.content_hash)
         if kind == "article":
             published = parse_fact_date((facts.get("pub_date") or {}).get("date"))
             if published is not None and published <= today + timedelta(
