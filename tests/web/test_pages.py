@@ -339,3 +339,23 @@ def test_console_pages_on_postgres(postgres_url: str) -> None:
             assert c.get(f"/problems/{seeded.typo_a}").status_code == 200
     finally:
         db.close()
+
+
+def test_registering_a_sub_site_renews_cached_scores(tmp_path) -> None:
+    """Sites nest (a portal's score leaves out its registered sub-sites), so the cache key of every
+    site's score changes when the registry does."""
+    from datetime import UTC, datetime
+
+    from govinspect.store import open_database
+    from govinspect.store import registry_repo as rrepo
+    from govinspect.web import queries
+
+    db = open_database(f"sqlite:///{tmp_path / 'r.db'}")
+    portal = rrepo.add_site(db, "http://127.0.0.1:18801/", "甲县人民政府", kind="portal",
+                            now=datetime(2026, 5, 18, tzinfo=UTC))
+    before = queries.score_versions(db, [portal.id])[portal.id]
+    assert queries.score_versions(db, [portal.id])[portal.id] == before  # stable while nothing changes
+    rrepo.add_site(db, "http://127.0.0.1:18801/bm/jyj/", "甲县教育局", kind="subsite",
+                   now=datetime(2026, 5, 18, tzinfo=UTC))
+    assert queries.score_versions(db, [portal.id])[portal.id] != before
+    db.close()

@@ -6,6 +6,7 @@ own types (problems_repo.Problem, registry Site), so nothing here re-implements 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -277,11 +278,15 @@ def score_versions(db: Database, site_ids: list[int]) -> dict[int, str]:
                 .group_by(problems.c.site_id)
             )
         }
+        # sites nest (scoring/scope.py): registering or moving a sub-site changes its portal's score
+        registry = hashlib.sha1(
+            repr(sorted(tuple(map(str, r)) for r in conn.execute(select(sites)).all())).encode("utf-8")
+        ).hexdigest()[:10]
     out = {}
     for site_id in site_ids:
         count, moment = marked.get(site_id, (0, None))
         stamp = as_utc(moment).strftime("%Y%m%d%H%M%S%f") if moment is not None else "-"
-        out[site_id] = f"j{judged.get(site_id) or 0}:f{count}:{stamp}"
+        out[site_id] = f"j{judged.get(site_id) or 0}:f{count}:{stamp}:r{registry}"
     return out
 
 
