@@ -230,3 +230,20 @@ def test_fingerprints_in_state_at_reads_the_audit_trail(any_db):
     assert marked(sub.id, T0 + 3 * DAY) == frozenset()
     assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0 + HOUR) == {PORTAL_LINK.fingerprint()}
     assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0) == frozenset()  # not synced yet
+
+
+def test_the_console_scores_a_subsite_that_has_no_scan_of_its_own(db):
+    """The console's overview lists every site: a sub-site known only through its portal's scan gets
+    its score from that scan, and the score is cached like any other."""
+    from govinspect.store.schema_web import web_score_cache
+    from govinspect.web import scores
+
+    register(db)
+    scan_id = scan(db, PORTAL, [SUB_STALE, PORTAL_LINK, SUB_LINK], T0)
+    portal, sub = rrepo.require_site(db, PORTAL), rrepo.require_site(db, SUB)
+    shown = scores.current_scores(db, [portal.id, sub.id], now=T0 + HOUR, rows=5)
+    assert shown[portal.id]["verdict"] == "合格" and shown[sub.id]["verdict"] == "不合格"
+    assert shown[sub.id]["scan"]["id"] == scan_id and shown[sub.id]["scan"]["inherited"] is True
+    with db.engine.connect() as conn:
+        cached = {r.site_id for r in conn.execute(web_score_cache.select())}
+    assert cached == {portal.id, sub.id}

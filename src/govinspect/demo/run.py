@@ -12,7 +12,7 @@ from govinspect.cli import summary_table
 from govinspect.reports.findings_export import write_json
 from govinspect.scan import ScanJob
 from govinspect.settings import CrawlSettings, Settings
-from govinspect.store import open_database
+from govinspect.store import open_database, registry_repo
 
 console = Console()
 
@@ -34,6 +34,10 @@ async def _demo(port: int, pages: int, out_dir: Path) -> int:
             crawl=CrawlSettings(concurrency=16, rate=0, timeout=5.0, retries=1, retry_backoff=0.1),
         )
         db = open_database(settings.db)
+        # registered as an office would register its portal, so reports and scores carry its name
+        context = server.site.context
+        name = context.site.identity.name if context is not None else "演示网站"
+        registry_repo.add_site(db, server.base_url + "/", name, kind="portal", now=server.site.now)
         job = ScanJob(settings, db, server.base_url + "/", now=server.site.now, site_config=server.site.site_config)
         with console.status("正在扫描演示网站……"):
             result = await job.run()

@@ -19,7 +19,9 @@ from govinspect.findings import code_name
 from govinspect.registry.model import RegistryError
 from govinspect.scoring.profile import ProfileError
 from govinspect.scoring.render import to_json
+from govinspect.scoring.scope import covering_sites
 from govinspect.scoring.service import score_site
+from govinspect.store import registry_repo as rrepo
 from govinspect.store.db import Database
 from govinspect.store.schema_web import web_score_cache
 from govinspect.web import queries
@@ -165,9 +167,26 @@ def scores_for(
 
 def current_scores(db: Database, site_ids: list[int], *, now: datetime, rows: int) -> dict[int, dict[str, Any]]:
     """Each site's score at ``now`` (its latest finished scan); sites without a scan are left out."""
-    latest = queries.latest_scans(db, site_ids, now)
+    latest = _with_parent_scans(db, site_ids, queries.latest_scans(db, site_ids, now), now)
     points = {site_id: (scan_id, as_utc(now)) for site_id, scan_id in latest.items()}
     return scores_for(db, points, rows=rows, mode="now")
+
+
+def _with_parent_scans(db: Database, site_ids: list[int], latest: dict[int, int], now: datetime) -> dict[int, int]:
+    """A sub-site without a scan of its own is scored from a covering site's scan (scoring/scope.py):
+    give it that site's latest scan, so it is scored, and cached, like the others."""
+    missing = [site_id for site_id in site_ids if site_id not in latest]
+    if not missing:
+        return latest
+    registered = {s.id: s for s in rrepo.list_sites(db)}
+    theirs = queries.latest_scans(db, list(registered), now)
+    out = dict(latest)
+    for site_id in missing:
+        site = registered.get(site_id)
+        found = [theirs[c.id] for c in covering_sites(site, registered.values()) if c.id in theirs] if site else []
+        if found:
+            out[site_id] = max(found)
+    return out
 
 
 def score_history(db: Database, site_id: int, *, now: datetime, scans: int, rows: int) -> list[dict[str, Any]]:
