@@ -247,3 +247,17 @@ def test_the_console_scores_a_subsite_that_has_no_scan_of_its_own(db):
     with db.engine.connect() as conn:
         cached = {r.site_id for r in conn.execute(web_score_cache.select())}
     assert cached == {portal.id, sub.id}
+
+
+def test_a_false_alarm_on_the_portal_renews_the_subsite_console_score(db):
+    from govinspect.web import scores
+
+    register(db)
+    scan(db, PORTAL, [SUB_STALE, PORTAL_LINK, SUB_ERROR], T0)
+    sub = rrepo.require_site(db, SUB)
+    before = scores.current_scores(db, [sub.id], now=T0 + HOUR, rows=5)[sub.id]
+    assert before["verdict"] == "不合格"
+    actions.change_state(db, problem_of(db, SUB_STALE).id, FALSE_ALARM, actor="审核员", reason="子站首页已更新",
+                         now=T0 + 2 * HOUR)
+    after = scores.current_scores(db, [sub.id], now=T0 + 3 * HOUR, rows=5)[sub.id]
+    assert all(v["id"] != "V3" or not v["failed"] for v in after["veto"])  # the cached 不合格 was not reused

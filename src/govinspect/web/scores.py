@@ -8,6 +8,7 @@ entry of another version is recomputed, so a confirmation or a 误报 shows at o
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -143,13 +144,31 @@ def _compute(db: Database, site_id: int, at: datetime, rows: int) -> dict[str, A
         return {"error": str(exc)}
 
 
+def _versions(db: Database, site_ids: list[int]) -> dict[int, str]:
+    """Each site's cache version, with those of the sites covering it: a sub-site scored from its
+    portal's scan reads the 误报 marks and judgements on the portal's problems."""
+    registered = {s.id: s for s in rrepo.list_sites(db)}
+    parents = {
+        site_id: [c.id for c in covering_sites(registered[site_id], registered.values())]
+        if site_id in registered else []
+        for site_id in site_ids
+    }
+    raw = queries.score_versions(db, sorted(set(site_ids).union(*parents.values())))
+    out = {}
+    for site_id in site_ids:
+        joined = "|".join([raw[site_id], *(raw[p] for p in parents[site_id])])
+        # the column holds 120 characters: a deep nesting is kept as a digest
+        out[site_id] = joined if not parents[site_id] else hashlib.sha1(joined.encode("utf-8")).hexdigest()
+    return out
+
+
 def scores_for(
     db: Database, scan_points: dict[int, tuple[int, datetime]], *, rows: int, mode: str
 ) -> dict[int, dict[str, Any]]:
     """Score summaries of sites: {site_id: (scan_id, the moment to score at)}. ``mode`` tells the
     two moments apart in the cache: "now" (the present) or "point" (the scan's own time)."""
     site_ids = sorted(scan_points)
-    versions = queries.score_versions(db, site_ids)
+    versions = _versions(db, site_ids)
     cached = _cached(db, [(s, scan_points[s][0]) for s in site_ids], mode)
     out: dict[int, dict[str, Any]] = {}
     for site_id in site_ids:
@@ -195,7 +214,7 @@ def score_history(db: Database, site_id: int, *, now: datetime, scans: int, rows
     points = queries.recent_finished_scans(db, site_id, now, scans)
     if not points:
         return []
-    version = queries.score_versions(db, [site_id])[site_id]
+    version = _versions(db, [site_id])[site_id]
     query = select(web_score_cache.c.scan_id, web_score_cache.c.verdict, web_score_cache.c.score,
                    web_score_cache.c.total).where(
         web_score_cache.c.site_id == site_id, web_score_cache.c.mode == "point", web_score_cache.c.version == version,
