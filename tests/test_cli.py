@@ -80,3 +80,15 @@ def test_check_html_offline(tmp_path: Path):
 def test_check_html_missing_file_is_clear(tmp_path: Path):
     proc = run_cli("check-html", str(tmp_path / "nope.html"), "--url", "http://127.0.0.1/")
     assert proc.returncode == 2 and "错误" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_broken_config_file_and_a_misspelt_check_get_clear_messages(tmp_path: Path):
+    config = tmp_path / "govinspect.toml"
+    config.write_text('db = "未闭合\n', "utf-8")
+    broken = run_cli("scans", "--db", f"sqlite:///{tmp_path / 'a.db'}", env={"GOVINSPECT_CONFIG": str(config)})
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert f"配置文件 {config} 格式有误" in broken.stderr + broken.stdout
+    misspelt = run_cli("scan", "http://127.0.0.1:9/", "--db", f"sqlite:///{tmp_path / 'b.db'}",
+                       env={"GOVINSPECT_CHECKS": "link"})
+    assert misspelt.returncode == 2 and "Traceback" not in misspelt.stderr
+    assert "未知的检查：link" in misspelt.stderr + misspelt.stdout

@@ -30,7 +30,6 @@ from govinspect.store.db import Database
 app = typer.Typer(help="govinspect：政府网站与政务新媒体自查整改工具", no_args_is_help=True, add_completion=False)
 
 
-
 def summary_table(findings: list[Finding], title: str) -> Table:
     table = Table(title=title, show_lines=False)
     table.add_column("问题代码")
@@ -307,7 +306,7 @@ def columns(
         settings = load_settings(db)
         database = open_db(settings)
         settings, site_config = scan_inputs(database, start, settings)
-        latest = next((s for s in database.list_scans(200) if s.start_url == start and s.status == "finished"), None)
+        latest = database.previous_finished_scan(start)
         if latest is None or rescan:
             result = _run_with_progress(
                 settings, database, start, None, quiet, False, site_config
@@ -397,14 +396,14 @@ def _register_optional_commands() -> None:
     from govinspect.newmedia.commands import media_app
 
     app.add_typer(media_app, name="media")
-    from govinspect.text.command import check_text_command
-
     @app.command("check-text")
     def check_text(
         path: Annotated[str, typer.Argument(help="要检查的文件（.txt、.docx、.xlsx、.pdf），“-”表示从标准输入读取")],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text、json 或 jsonl（每行一篇）")] = "text",
     ) -> None:
         """检查文本或文档中的错别字、严重表述错误、敏感词、隐私信息、涉密标识和序号错误。"""
+        from govinspect.text.command import check_text_command  # the text engine: loaded only when asked for
+
         raise typer.Exit(check_text_command(path, format))
 
 

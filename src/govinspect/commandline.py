@@ -3,6 +3,8 @@ a user's mistake into one clear Chinese line (exit code 2) instead of a tracebac
 
 from __future__ import annotations
 
+import os
+import tomllib
 from collections.abc import Callable
 from typing import Annotated, NoReturn, TypeVar
 
@@ -51,7 +53,11 @@ def guarded(fn: Callable[[], T]) -> T:
 
 
 def load_settings(db: str | None = None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except tomllib.TOMLDecodeError as exc:
+        path = os.environ.get("GOVINSPECT_CONFIG", "govinspect.toml")
+        raise UserError(f"配置文件 {path} 格式有误（TOML）：{exc}") from exc
     if db:
         settings = settings.model_copy(update={"db": db_url_from(db)})
     return settings

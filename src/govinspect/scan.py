@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections import Counter, deque
@@ -21,7 +22,13 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from govinspect.checks.registry import CheckContext, run_attachment_checks, run_site_checks, selected
+from govinspect.checks.registry import (
+    CheckContext,
+    prepare_checks,
+    run_attachment_checks,
+    run_site_checks,
+    selected,
+)
 from govinspect.crawl.fetcher import Fetcher, FetchResult
 from govinspect.crawl.urls import Scope, max_segment_repeats, normalize, path_pattern
 from govinspect.findings import Finding
@@ -39,7 +46,7 @@ _FLUSH_AT_RESULTS = 400
 # spikes on sites whose pagers are written as plain links (n² links for an n-page list)
 _FLUSH_AT_LINKS = 20_000
 _REUSE_BATCH = 200  # unchanged pages taken from the last scan per query
-
+_NORMS_MEMO = "site_norms"  # the spellings found to be the site's normal usage (text/corpus.py)
 
 
 @dataclass
@@ -137,8 +144,13 @@ class ScanJob:
                 raise ValueError(f"扫描 {resume_scan_id} 已结束（{info.status}），无需续扫")
             self.scan_id = info.id
             self.start_url = info.start_url
+            # a scan resumes as it started: same crawl limits, checks and site settings
             self.crawl = CrawlSettings.model_validate(info.settings.get("crawl", {}))
+            settings = settings.model_copy(update={"checks": info.settings.get("checks", settings.checks)})
+            self.settings = settings
+            self.site_config = dict(info.settings.get("site_config") or self.site_config)
             self.now = info.monitoring_point.astimezone(CHINA)
+            self.ctx = self._prepared_context(settings)
             self.started_at = info.started_at
             self.resuming = True
             self._prev_id: int | None = info.settings.get("incremental_from")
@@ -148,21 +160,27 @@ class ScanJob:
             self.start_url = normalize(start_url)
             self.crawl = settings.crawl
             self.now = now or datetime.now(CHINA)
+            self.ctx = self._prepared_context(settings)  # a user's mistake stops here, before anything is stored
             site_id = db.site_id_for(self.start_url)
             previous = db.previous_finished_scan(self.start_url) if incremental else None
+            if previous is not None and not _reusable(previous.settings, settings.checks, self.site_config):
+                log.warning("上次扫描（#%s）所用的检查或站点设置与本次不同，本次改做完整扫描", previous.id)
+                previous = None
             self._prev_id = previous.id if previous else None
             self.scan_id = db.create_scan(
                 site_id,
                 self.start_url,
-                {"crawl": self.crawl.model_dump(), "incremental_from": self._prev_id, "checks": settings.checks},
+                {
+                    "crawl": self.crawl.model_dump(),
+                    "incremental_from": self._prev_id,
+                    "checks": settings.checks,
+                    "site_config": _as_json(self.site_config),
+                },
                 self.now,
             )
             self.started_at = datetime.now(UTC)
             self.resuming = False
         self.scope = Scope(self.start_url, self.crawl.include)
-        self.ctx = CheckContext(
-            settings=settings, site_url=self.start_url, now=self.now, site_config=self.site_config
-        )
         self._seq_of: dict[str, int] = {}
         self._next_seq = 1
         self._pages: deque[_Item] = deque()
@@ -181,8 +199,17 @@ class ScanJob:
         # page's links are copied inside the database instead of being written again row by row
         self._prev_seqs: dict[str, int] = {}
         self._prev_urls: dict[int, str] = {}
+        self._prev_attachments: dict[str, list[Finding]] = {}  # the last scan's, by attachment URL
         # unchanged pages wait here to be taken from the last scan in one query per batch
         self._reuse_pending: list[tuple[_Item, PreviousURL, FetchResult]] = []
+
+    def _prepared_context(self, settings: Settings) -> CheckContext:
+        """The checks' context, with every enabled check prepared; unknown names and broken word
+        lists raise ValueError (the user's mistake) here."""
+        ctx = CheckContext(settings=settings, site_url=self.start_url, now=self.now, site_config=self.site_config)
+        enabled = settings.enabled_checks()
+        prepare_checks([*selected("page", enabled), *selected("attachment", enabled)], ctx)
+        return ctx
 
     # --- the frontier ----------------------------------------------------------------------
 
@@ -194,7 +221,7 @@ class ScanJob:
                 self._patterns[path_pattern(row.url)] += 1
                 self._page_budget += 1
             if row.state == "queued":
-                item = _Item(row.seq, row.url, row.role, row.depth)
+                item = _Item(row.seq, row.url, row.role, row.depth, row.via)
                 (self._pages if row.role == "page" else self._checks).append(item)
         self.stats.pages_fetched = self.db.count_done_pages(self.scan_id)
 
@@ -250,8 +277,9 @@ class ScanJob:
         if self.resuming:
             self._load()
         if self._prev_id is not None:
-            self._prev = await asyncio.to_thread(self.db.url_states, self._prev_id)
-            self._prev_seqs = await asyncio.to_thread(self.db.url_seqs, self._prev_id)
+            self._prev, self._prev_seqs = await asyncio.to_thread(self.db.previous_urls, self._prev_id)
+            if self._attachment_checks:
+                self._prev_attachments = await asyncio.to_thread(self.db.attachment_findings, self._prev_id)
             self._prev_urls = {seq: url for url, seq in self._prev_seqs.items()}
             self._next_seq = max(self._next_seq, max(self._prev_seqs.values(), default=0) + 1)
         if not self._seq_of:
@@ -275,10 +303,10 @@ class ScanJob:
                 stop.set()  # never cancel a flush midway: its batch would be lost
                 await flusher
                 await self._flush()
-        await asyncio.to_thread(self._drop_site_norms)
-        site = self.db.site_data(self.scan_id, self.start_url)
         if self._prev_id is not None:
             self.ctx.previous_memos = await asyncio.to_thread(self.db.check_memos, self._prev_id)
+        await asyncio.to_thread(self._drop_site_norms)
+        site = self.db.site_data(self.scan_id, self.start_url)
         site_checks = selected("site", self.settings.enabled_checks())
         site_findings = await asyncio.to_thread(run_site_checks, site, self.ctx, site_checks)
         self.db.insert_findings(self.scan_id, site_findings)
@@ -304,10 +332,15 @@ class ScanJob:
         """Statistical typo candidates that recur across the site are its normal usage (see text/corpus.py)."""
         typos = self.db.findings_of(self.scan_id, code="typo")
         norms = normal_on_site(typos, self.stats.pages_fetched)
-        if norms:
-            doomed = [f.fingerprint() for f in typos if f.evidence in norms and is_statistical_candidate(f)]
-            self.db.delete_findings(self.scan_id, doomed)
-            log.info("以下疑似错别字在本站大量出现，视为本站正常用语：%s", "、".join(sorted(norms)))
+        # pages reused from the last scan bring back its findings after its norms were dropped, so the
+        # count above misses them: what was the site's norm then stays so until the next full scan
+        norms |= set(self.ctx.previous_memos.get(_NORMS_MEMO) or [])
+        self.ctx.memos[_NORMS_MEMO] = sorted(norms)
+        doomed = [f for f in typos if f.evidence in norms and is_statistical_candidate(f)]
+        if doomed:
+            self.db.delete_findings(self.scan_id, [f.fingerprint() for f in doomed])
+            spellings = sorted({str(f.evidence) for f in doomed})
+            log.info("以下疑似错别字在本站大量出现，视为本站正常用语：%s", "、".join(spellings))
 
     def _check_start_page(self) -> None:
         for page in self.db.site_data(self.scan_id, self.start_url).pages():
@@ -493,8 +526,7 @@ class ScanJob:
                  "content_type": prev.content_type, "fetched_at": datetime.now(UTC)}
             )
             if self._attachment_checks and _extractable(item.url):
-                found = await asyncio.to_thread(self.db.attachment_findings, self._prev_id, item.url)
-                self._batch.attachment_findings.extend(found)
+                self._batch.attachment_findings.extend(self._prev_attachments.get(item.url, ()))
             return
         wants_body = (
             bool(self._attachment_checks)
@@ -548,6 +580,17 @@ class ScanJob:
         self.stats.queued = len(self._pages) + len(self._checks) + self._in_flight
         if self.progress is not None:
             self.progress(self.stats)
+
+
+def _reusable(previous: dict[str, Any], checks: str, site_config: dict[str, Any]) -> bool:
+    """Whether a finished scan's page results may stand for this one: the same checks and site settings."""
+    return previous.get("checks", "") == checks and (previous.get("site_config") or {}) == _as_json(site_config)
+
+
+def _as_json(value: dict[str, Any]) -> dict[str, Any]:
+    """As the scan's settings column keeps it (tuples become lists), so that stored and given compare equal."""
+    kept: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    return kept
 
 
 _EXTRACTABLE = (".docx", ".xlsx", ".pdf", ".txt")

@@ -112,15 +112,15 @@ def test_without_chromium_the_scan_says_so(served: str, monkeypatch: pytest.Monk
     assert all_checks()["mobile_render"].network and not all_checks()["mobile_static"].network
 
 
-def _counting_measure(monkeypatch: pytest.MonkeyPatch, width: int = 1200) -> list[list[str]]:
-    """measure_pages replaced by a fake browser that says every page is ``width`` px wide."""
+def _counting_measure(monkeypatch: pytest.MonkeyPatch, widths: dict[str, int] | None = None) -> list[list[str]]:
+    """measure_pages replaced by a fake browser: each page is as wide as ``widths`` says (default 375)."""
     from govinspect.checks import mobile
 
     calls: list[list[str]] = []
 
     def fake(urls: list[str], screen: int, timeout: float) -> list[browser.Measurement]:
         calls.append(list(urls))
-        return [browser.Measurement(u, screen, page_width=width, widest="table") for u in urls]
+        return [browser.Measurement(u, screen, page_width=(widths or {}).get(u, 375), widest="table") for u in urls]
 
     monkeypatch.setattr(mobile, "measure_pages", fake)
     return calls
@@ -155,9 +155,53 @@ def test_incremental_scan_reuses_measurements_of_unchanged_pages(monkeypatch: py
     assert sorted(calls[-1]) == [B + "/fit.html", B + "/wide.html"]  # another screen width: measured again
 
 
+def test_an_overflowing_page_is_rendered_again_though_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its fix may be in a stylesheet the page's hash does not see: the next scan must notice it."""
+    widths = {B + "/wide.html": 1200}
+    calls = _counting_measure(monkeypatch, widths)
+    check = all_checks()["mobile_render"].fn
+    pages = {B + path: html for path, html in _Pages.pages.items()}
+    full = ctx()
+    assert [f.page for f in check(site_from_html(pages, B + "/"), full)] == [B + "/wide.html"]
+    widths[B + "/wide.html"] = 375  # the stylesheet was fixed
+    again = ctx()
+    again.previous_memos = full.memos
+    assert list(check(site_from_html(pages, B + "/"), again)) == []
+    assert calls[-1] == [B + "/wide.html"]  # the fitting page was reused, the overflowing one rendered
+
+
+def test_without_a_browser_remembered_measurements_still_stand(monkeypatch: pytest.MonkeyPatch) -> None:
+    _counting_measure(monkeypatch, {B + "/wide.html": 1200})
+    check = all_checks()["mobile_render"].fn
+    pages = {B + path: html for path, html in _Pages.pages.items()}
+    full = ctx()
+    first = list(check(site_from_html(pages, B + "/"), full))
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)
+    from govinspect.checks import mobile
+
+    monkeypatch.setattr(mobile, "measure_pages", browser.measure_pages)
+    again = ctx()
+    again.previous_memos = full.memos
+    found = list(check(site_from_html(pages, B + "/"), again))
+    assert [(f.page, f.detail) for f in found] == [(f.page, f.detail) for f in first]  # not closed for want of a browser
+    assert len(again.errors) == 1 and "移动端适配仅按静态规则" in again.errors[0]
+    assert again.memos == full.memos
+
+
 def test_full_scan_ignores_memos_when_none_are_given(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting_measure(monkeypatch)
     pages = {B + path: html for path, html in _Pages.pages.items()}
     list(all_checks()["mobile_render"].fn(site_from_html(pages, B + "/"), ctx()))
     list(all_checks()["mobile_render"].fn(site_from_html(pages, B + "/"), ctx()))
     assert len(calls) == 2
+
+
+def test_a_page_without_a_viewport_fact_is_not_judged_as_lacking_the_meta() -> None:
+    """A missing fact (not extracted, or an older scan's facts) says nothing about the page's <meta>."""
+    from govinspect.checks.site import ListSiteData, PageRecord
+
+    template = {"template": "t1", "page_kind": "article"}
+    site = ListSiteData(B + "/", [PageRecord(B + "/a.html", 200, True, facts=template)])
+    assert list(all_checks()["mobile_static"].fn(site, ctx())) == []
+    bare = ListSiteData(B + "/", [PageRecord(B + "/a.html", 200, True, facts={**template, "viewport": {"content": None}})])
+    assert [f.detail["rule"] for f in all_checks()["mobile_static"].fn(bare, ctx())] == ["no_viewport"]

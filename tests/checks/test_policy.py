@@ -12,6 +12,7 @@ from govinspect.findings import Finding
 from govinspect.parse.extractors.policy import policy_fact
 from govinspect.parse.page import parse_html
 from govinspect.settings import Settings
+from govinspect.structure.offline import site_from_html
 
 TZ = timezone(timedelta(hours=8))
 NOW = datetime(2024, 6, 30, 10, 0, tzinfo=TZ)
@@ -31,8 +32,24 @@ def doc(
 
 
 def check(html: str, url: str = URL) -> list[Finding]:
+    """The scan's site check over the stored fact and check-html's page check must agree."""
     ctx = CheckContext(settings=Settings(), site_url="http://127.0.0.1:8080/", now=NOW)
-    return list(all_checks()["policy_validity"].fn(parse_html(html, url), ctx))
+    in_scan = list(all_checks()["policy_validity"].fn(site_from_html({url: html}, "http://127.0.0.1:8080/"), ctx))
+    offline = CheckContext(settings=Settings(), site_url="http://127.0.0.1:8080/", now=NOW, offline=True)
+    single = list(all_checks()["policy_validity_page"].fn(parse_html(html, url), offline))
+    assert [(f.page, f.evidence, f.detail) for f in in_scan] == [(f.page, f.evidence, f.detail) for f in single]
+    return in_scan
+
+
+def test_a_policy_expiring_after_the_last_scan_is_found_from_its_stored_fact() -> None:
+    """An incremental scan reuses an unchanged page's findings, so expiry is judged from the fact at each scan."""
+    html = doc("有效", "本办法自2021年6月1日起施行，有效期2年。")
+    site = site_from_html({URL: html}, "http://127.0.0.1:8080/")
+    before = CheckContext(settings=Settings(), site_url="http://127.0.0.1:8080/", now=datetime(2023, 5, 1, tzinfo=TZ))
+    after = CheckContext(settings=Settings(), site_url="http://127.0.0.1:8080/", now=datetime(2023, 6, 2, tzinfo=TZ))
+    assert list(all_checks()["policy_validity"].fn(site, before)) == []
+    assert [f.code for f in all_checks()["policy_validity"].fn(site, after)] == ["policy_expired_unlabeled"]
+    assert all_checks()["policy_validity"].scope == "site"
 
 
 def test_ended_period_still_marked_valid() -> None:

@@ -125,3 +125,46 @@ async def test_a_failed_write_stops_every_worker_and_the_resumed_scan_is_whole(m
     assert resumed.pages_fetched == clean.pages_fetched == 62
     key = sorted((f.code, f.page, f.target) for f in clean.findings)
     assert sorted((f.code, f.page, f.target) for f in resumed.findings) == key and len(key) == 60
+
+
+async def test_a_resumed_scan_still_checks_the_attachments_left_in_its_queue(mini_site, sqlite_url, monkeypatch):
+    """Queued attachments come back with the page linking them, so their text is still checked."""
+    import asyncio
+
+    import pytest
+    from aiohttp import web
+    from sqlalchemy.exc import OperationalError
+
+    from govinspect.scan import ScanJob
+    from govinspect.store import open_database
+    from tests.conftest import fast_settings, page
+
+    n = 12
+
+    async def attachment(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.05)
+        return web.Response(body=f"本文件为绝密★，编号{request.path}".encode(), content_type="text/plain")
+
+    routes: dict[str, object] = {"/": (200, "text/html", page("".join(f'<a href="/f{i}.txt">附件{i}</a>' for i in range(n))))}
+    routes.update({f"/f{i}.txt": attachment for i in range(n)})
+    site = await mini_site(routes)
+    db = open_database(sqlite_url)
+    settings = fast_settings(sqlite_url, concurrency=2).model_copy(update={"checks": "text_attachment"})
+    import govinspect.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "_FLUSH_AT_RESULTS", 2)
+    real_write, calls = db.write_batch, {"n": 0}
+
+    def failing_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("UPDATE urls", {}, Exception("database or disk is full"))
+        return real_write(*args, **kwargs)
+
+    db.write_batch = failing_second  # type: ignore[method-assign]
+    job = ScanJob(settings, db, site.base + "/")
+    with pytest.raises(OperationalError):
+        await job.run()
+    db.write_batch = real_write  # type: ignore[method-assign]
+    resumed = await ScanJob(settings, db, resume_scan_id=job.scan_id).run()
+    assert len([f for f in resumed.findings if f.code == "secret_marking"]) == n

@@ -16,4 +16,5 @@ async def test_make_demo_registers_the_portal_and_writes_its_files(tmp_path: Pat
     db = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
     portal = registry_repo.list_sites(db)[0]
     assert portal.kind == "portal" and portal.name == "宁川县人民政府"
+    assert portal.settings.get("subsites")  # the demo's site settings are the registry's: rescans use them
     db.close()

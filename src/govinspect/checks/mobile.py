@@ -26,6 +26,7 @@ from govinspect.structure.sitemap import TemplateGroup
 from govinspect.structure.templates import template_groups
 
 MEMO = "mobile_render"
+NO_BROWSER = "no_browser"
 
 
 def static_finding(url: str, content: str | None, width: int, extra: dict[str, Any]) -> Finding | None:
@@ -84,10 +85,10 @@ def check_mobile_render(site: SiteData, ctx: CheckContext) -> Iterator[Finding]:
         ctx.errors.append(f"页面模板共 {len(fitting)} 个，移动端只渲染了页面最多的 {len(groups)} 个")
     if not groups:
         return
-    measured = _measurements(groups, width, config.network_timeout * 2, ctx)
-    if measured is None:
-        return
+    measured = _measurements(groups, width, config.mobile_overflow_tolerance, config.network_timeout * 2, ctx)
     for group, measurement in zip(groups, measured, strict=True):
+        if measurement.error == NO_BROWSER:  # said once above
+            continue
         if measurement.error:
             ctx.errors.append(f"移动端渲染 {measurement.url} 失败：{measurement.error}")
             continue
@@ -129,17 +130,22 @@ def _remembered(groups: list[TemplateGroup], width: int, ctx: CheckContext) -> d
 
 
 def _measurements(
-    groups: list[TemplateGroup], width: int, timeout: float, ctx: CheckContext
-) -> list[Measurement] | None:
-    """One measurement per group (reused or rendered now), or None when no browser can render."""
-    known = _remembered(groups, width, ctx)
+    groups: list[TemplateGroup], width: int, tolerance: int, timeout: float, ctx: CheckContext
+) -> list[Measurement]:
+    """One measurement per group: reused, rendered now, or (no browser) one saying it is missing.
+
+    A remembered page that fitted is reused; one that overflowed is rendered again, since its fix often
+    lies in a shared stylesheet, which leaves the page's own bytes (and hash) as they were. Without a
+    browser the remembered measurement stands, so a problem is not closed for want of one."""
+    remembered = _remembered(groups, width, ctx)
+    known = {url: m for url, m in remembered.items() if m.overflow() <= tolerance}
     wanted = [g.first_url for g in groups if g.first_url not in known]
     if wanted:
         try:
             known |= {m.url: m for m in measure_pages(wanted, width, timeout)}
         except BrowserUnavailable as exc:
             ctx.errors.append(f"{exc}：移动端适配仅按静态规则（viewport）判断")
-            return None
+            known |= {url: remembered.get(url) or Measurement(url, width, error=NO_BROWSER) for url in wanted}
     hashes = {g.first_url: g.first_hash for g in groups}
     ctx.memos[MEMO] = {
         "screen_width": width,

@@ -45,13 +45,20 @@ class Check:
     scope: Literal["page", "site", "attachment"]
     fn: Callable[..., Iterable[Finding]]
     network: bool = False  # a site check that talks to the network itself (https, ipv6, browser)
+    # run once before a scan stores anything: builds what the check needs (its word lists) and raises
+    # ValueError with the user's mistake, so a broken setting stops the scan instead of every page's check
+    prepare: Callable[[CheckContext], None] | None = None
 
 
 CHECKS: dict[str, Check] = {}
 
 
 def _register(
-    name: str, codes: tuple[str, ...], scope: Literal["page", "site", "attachment"], network: bool
+    name: str,
+    codes: tuple[str, ...],
+    scope: Literal["page", "site", "attachment"],
+    network: bool,
+    prepare: Callable[[CheckContext], None] | None = None,
 ) -> Callable[
     [Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]
 ]:
@@ -63,14 +70,16 @@ def _register(
     def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         if name in CHECKS and CHECKS[name].fn is not fn:
             raise ValueError(f"check {name!r} registered twice")
-        CHECKS[name] = Check(name=name, codes=codes, scope=scope, fn=fn, network=network)
+        CHECKS[name] = Check(name=name, codes=codes, scope=scope, fn=fn, network=network, prepare=prepare)
         return fn
 
     return decorate
 
 
-def page_check(name: str, *codes: str) -> Callable[[PageCheckFn], PageCheckFn]:
-    return _register(name, codes, "page", False)
+def page_check(
+    name: str, *codes: str, prepare: Callable[[CheckContext], None] | None = None
+) -> Callable[[PageCheckFn], PageCheckFn]:
+    return _register(name, codes, "page", False, prepare)
 
 
 def site_check(name: str, *codes: str, network: bool = False) -> Callable[[SiteCheckFn], SiteCheckFn]:
@@ -80,9 +89,11 @@ def site_check(name: str, *codes: str, network: bool = False) -> Callable[[SiteC
 AttachmentCheckFn = Callable[..., Iterable[Finding]]  # (data, name, *, url, page_url, ctx)
 
 
-def attachment_check(name: str, *codes: str) -> Callable[[AttachmentCheckFn], AttachmentCheckFn]:
+def attachment_check(
+    name: str, *codes: str, prepare: Callable[[CheckContext], None] | None = None
+) -> Callable[[AttachmentCheckFn], AttachmentCheckFn]:
     """A check of a downloaded attachment's bytes (.docx/.xlsx/.pdf/.txt); findings name it as target."""
-    return _register(name, codes, "attachment", False)
+    return _register(name, codes, "attachment", False, prepare)
 
 
 _loaded = False
@@ -103,8 +114,20 @@ def all_checks() -> dict[str, Check]:
 
 
 def selected(scope: str, enabled: Iterable[str] | None = None) -> list[Check]:
+    """The checks of ``scope`` among ``enabled`` (None: all). An unknown name is an error, not a silently
+    empty selection: a misspelt GOVINSPECT_CHECKS would otherwise turn every check off."""
     names = set(enabled) if enabled is not None else None
-    return [c for c in all_checks().values() if c.scope == scope and (names is None or c.name in names)]
+    known = all_checks()
+    if names is not None and (unknown := names - set(known)):
+        raise ValueError(f"未知的检查：{'、'.join(sorted(unknown))}（可选：{'、'.join(sorted(known))}）")
+    return [c for c in known.values() if c.scope == scope and (names is None or c.name in names)]
+
+
+def prepare_checks(checks: Iterable[Check], ctx: CheckContext) -> None:
+    """Each check's ``prepare``, once (a ValueError is the user's mistake, for the caller to show)."""
+    for check in checks:
+        if check.prepare is not None:
+            check.prepare(ctx)
 
 
 def _run(check: Check, subject: Any, ctx: CheckContext) -> list[Finding]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from govinspect.checks.registry import CheckContext, attachment_check, page_check
 from govinspect.findings import Finding
 from govinspect.parse.page import ParsedPage
+from govinspect.text.data import TextDataError
 from govinspect.text.engine import CODES, TextEngine
 from govinspect.text.extract import ExtractError, extract_text
 
@@ -31,12 +32,21 @@ def page_text(page: ParsedPage) -> str:
     return "\n".join([page.title, *page.text_blocks] if page.title else page.text_blocks)
 
 
-@page_check("text", *CODES)
+def prepare_engine(ctx: CheckContext) -> None:
+    """Build the engine before the scan stores anything: a broken word list or ``text`` setting is
+    then one clear error, not a silently empty check on every page (which would close real problems)."""
+    try:
+        engine_from(ctx)
+    except TextDataError as exc:
+        raise ValueError(f"文本检查无法启用：{exc}") from exc
+
+
+@page_check("text", *CODES, prepare=prepare_engine)
 def check_page_text(page: ParsedPage, ctx: CheckContext) -> Iterable[Finding]:
     return engine_from(ctx).check(page_text(page), page=page.url, now=ctx.now)
 
 
-@attachment_check("text_attachment", *CODES)
+@attachment_check("text_attachment", *CODES, prepare=prepare_engine)
 def check_attachment(data: bytes, name: str, *, url: str, page_url: str, ctx: CheckContext) -> list[Finding]:
     """Findings in an attachment linked from ``page_url``; an unreadable file is noted in ctx.errors."""
     try:

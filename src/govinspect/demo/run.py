@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from govinspect.cli import summary_table
+from govinspect.registry.scanning import scan_inputs
 from govinspect.reports.findings_export import write_json
 from govinspect.scan import ScanJob
 from govinspect.settings import CrawlSettings, Settings
@@ -37,8 +38,12 @@ async def _demo(port: int, pages: int, out_dir: Path) -> int:
         # registered as an office would register its portal, so reports and scores carry its name
         context = server.site.context
         name = context.site.identity.name if context is not None else "演示网站"
-        registry_repo.add_site(db, server.base_url + "/", name, kind="portal", now=server.site.now)
-        job = ScanJob(settings, db, server.base_url + "/", now=server.site.now, site_config=server.site.site_config)
+        registry_repo.add_site(
+            db, server.base_url + "/", name, kind="portal", settings=server.site.site_config, now=server.site.now
+        )
+        # the same path as `govinspect scan`: the registry's settings drive the scan
+        settings, site_config = scan_inputs(db, server.base_url + "/", settings)
+        job = ScanJob(settings, db, server.base_url + "/", now=server.site.now, site_config=site_config)
         with console.status("正在扫描演示网站……"):
             result = await job.run()
     finally:
@@ -67,13 +72,13 @@ async def _demo(port: int, pages: int, out_dir: Path) -> int:
     console.print(f"数据库：{db_path}（可用 govinspect findings --db {db_path} --format xlsx --out 问题.xlsx 导出）",
                   highlight=False)
     expected = getattr(server.site, "expected", [])
+    found = {(f.code, f.page) for f in result.findings}
+    missing = [e for e in expected if (e.code, e.page) not in found]
     if expected:
-        found = {(f.code, f.page) for f in result.findings}
-        missing = [e for e in expected if (e.code, e.page) not in found]
         console.print(f"演示网站预置问题 {len(expected)} 处，未检出 {len(missing)} 处", highlight=False)
         for e in missing[:10]:
             console.print(f"  未检出：{e.code} {e.page}", highlight=False)
-    return 0
+    return len(missing)  # the exit code: a planted problem missed fails `make demo`
 
 
 def main() -> None:

@@ -13,7 +13,9 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    and_,
     bindparam,
+    case,
     create_engine,
     event,
     func,
@@ -88,6 +90,7 @@ class FrontierRow:
     role: str
     depth: int
     state: str
+    via: str | None = None  # queued checks: the first page that links it
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +202,19 @@ class Database:
     # --- the frontier --------------------------------------------------------------------
 
     def load_frontier(self, scan_id: int) -> list[FrontierRow]:
-        query = select(urls.c.seq, urls.c.url, urls.c.role, urls.c.depth, urls.c.state).where(
+        """A scan's URLs, for a resumed scan. A queued check comes with the first page that links it:
+        an attachment is downloaded and its text checked only when the scan knows where it is linked."""
+        page = urls.alias("page")
+        first_linker = (
+            select(page.c.url)
+            .select_from(links.join(page, (page.c.scan_id == links.c.scan_id) & (page.c.seq == links.c.page_seq)))
+            .where(links.c.scan_id == urls.c.scan_id, links.c.target_seq == urls.c.seq)
+            .order_by(links.c.page_seq)
+            .limit(1)
+            .scalar_subquery()
+        )
+        via = case((and_(urls.c.role == "check", urls.c.state == "queued"), first_linker), else_=None)
+        query = select(urls.c.seq, urls.c.url, urls.c.role, urls.c.depth, urls.c.state, via).where(
             urls.c.scan_id == scan_id
         )
         with self.engine.connect() as conn:
@@ -291,30 +306,32 @@ class Database:
 
     # --- what an incremental scan reuses from the previous one -------------------------------
 
-    def previous_finished_scan(self, start_url: str, before_id: int | None = None) -> ScanInfo | None:
-        """The latest finished scan of the site (before scan ``before_id`` when given)."""
-        query = select(scans).where(scans.c.start_url == start_url, scans.c.status == "finished")
-        if before_id is not None:  # no sentinel: PostgreSQL's INTEGER refuses 2**62
-            query = query.where(scans.c.id < before_id)
-        query = query.order_by(scans.c.id.desc())
+    def previous_finished_scan(self, start_url: str) -> ScanInfo | None:
+        """The latest finished scan of the site."""
+        query = (
+            select(scans)
+            .where(scans.c.start_url == start_url, scans.c.status == "finished")
+            .order_by(scans.c.id.desc())
+        )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _scan_info(row) if row else None
 
-    def url_states(self, scan_id: int) -> dict[str, PreviousURL]:
+    def previous_urls(self, scan_id: int) -> tuple[dict[str, PreviousURL], dict[str, int]]:
+        """An earlier scan's URLs, read once: the outcome of each one it finished, and every URL's
+        seq (an incremental scan gives each URL the same seq again)."""
         query = select(
             urls.c.url, urls.c.seq, urls.c.role, urls.c.status, urls.c.ok, urls.c.error, urls.c.etag,
-            urls.c.last_modified, urls.c.content_hash, urls.c.title, urls.c.content_type, urls.c.size,
-        ).where(urls.c.scan_id == scan_id, urls.c.state == "done")
+            urls.c.last_modified, urls.c.content_hash, urls.c.title, urls.c.content_type, urls.c.size, urls.c.state,
+        ).where(urls.c.scan_id == scan_id)
+        done: dict[str, PreviousURL] = {}
+        seqs: dict[str, int] = {}
         with self.engine.connect() as conn:
-            rows = conn.execution_options(yield_per=5000).execute(query)
-            return {r[0]: PreviousURL(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
-
-    def url_seqs(self, scan_id: int) -> dict[str, int]:
-        """Every URL of a scan with its seq: an incremental scan gives each URL the same seq again."""
-        query = select(urls.c.url, urls.c.seq).where(urls.c.scan_id == scan_id)
-        with self.engine.connect() as conn:
-            return {url: seq for url, seq in conn.execution_options(yield_per=5000).execute(query)}
+            for r in conn.execution_options(yield_per=5000).execute(query):
+                seqs[r[0]] = r[1]
+                if r[12] == "done":
+                    done[r[0]] = PreviousURL(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11])
+        return done, seqs
 
     def reusable_pages(self, scan_id: int, pages: Sequence[tuple[int, str]]) -> dict[int, ReusablePage]:
         """Pages of an earlier scan as the crawler needs them again (facts, outgoing links, page
@@ -348,9 +365,13 @@ class Database:
         with self.engine.connect() as conn:
             return {(target, kind): text or "" for target, kind, text in conn.execute(query)}
 
-    def attachment_findings(self, scan_id: int, target_url: str) -> list[Finding]:
+    def attachment_findings(self, scan_id: int) -> dict[str, list[Finding]]:
+        """A scan's attachment findings by attachment URL (read once: an incremental scan reuses them)."""
+        by_target: dict[str, list[Finding]] = {}
         with self.engine.connect() as conn:
-            return self._findings_where(conn, scan_id, findings.c.target == target_url, "attachment")
+            for finding in self._findings_where(conn, scan_id, findings.c.target.is_not(None), "attachment"):
+                by_target.setdefault(str(finding.target), []).append(finding)
+        return by_target
 
     def _findings_where(self, conn: Connection, scan_id: int, condition: Any, origin: str) -> list[Finding]:
         query = select(findings).where(findings.c.scan_id == scan_id, findings.c.origin == origin, condition)

@@ -141,7 +141,9 @@ def _keep_page_facts(
     """What the template, footer, review-footer and message checks need of one page."""
     template = facts.get("template")
     if template:
-        _group(result.templates, str(template), url, {"viewport": facts.get("viewport")}, content_hash)
+        # no viewport fact (not extracted) is not "no viewport meta" ({"content": None}): judge neither
+        shown = facts.get("viewport")
+        _group(result.templates, str(template), url, {"viewport": shown} if shown is not None else {}, content_hash)
     footer = facts.get("footer")
     if isinstance(footer, dict):
         _group(result.footers, str(footer.get("signature") or template or ""), url, {"footer": footer}, content_hash)

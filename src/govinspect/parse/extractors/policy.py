@@ -41,6 +41,18 @@ class PolicyInfo:
             self.validity is not None and any(v in self.validity for v in rules.ended_values)
         )
 
+    @classmethod
+    def from_fact(cls, fact: dict[str, Any]) -> PolicyInfo:
+        """Back from ``to_fact`` (a stored page's facts)."""
+        return cls(
+            validity=fact.get("validity"),
+            ended_mark=fact.get("ended_mark"),
+            valid_until=_iso_date(fact.get("valid_until")),
+            until_text=fact.get("until_text"),
+            issued=_iso_date(fact.get("issued")),
+            interpretation_link=bool(fact.get("interpretation_link")),
+        )
+
     def to_fact(self) -> dict[str, Any]:
         return {
             "validity": self.validity,
@@ -130,6 +142,13 @@ def validity_end(text: str, issued: date | None) -> tuple[date, str] | None:
     if not ends:
         return None
     return max(ends, key=lambda e: e[0])
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def policy_info(page: ParsedPage) -> PolicyInfo | None:
