@@ -119,3 +119,18 @@ def test_router_maps_errors_to_http_statuses(db):
                           headers={"Authorization": f"Bearer {token}"})
     assert unknown.status_code == 422 and "推特" in unknown.json()["detail"]
     assert repo.count_posts(db, acc.id) == 2
+
+
+def test_the_console_serves_the_push_endpoint(db):
+    """`media token add` points users at the console: the endpoint must be mounted there."""
+    from fastapi.testclient import TestClient
+
+    from govinspect.web.app import create_app
+
+    acc = account(db, "某县发布", platform="微博")
+    _, token = create_token(db, "t")
+    with TestClient(create_app(db, warm_scores=False)) as client:
+        ok = client.post("/api/newmedia/push", json=PAYLOAD, headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 200 and ok.json()["posts"]["added"] == 2
+        assert client.post("/api/newmedia/push", json=PAYLOAD).status_code == 401
+    assert repo.count_posts(db, acc.id) == 2

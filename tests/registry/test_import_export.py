@@ -131,3 +131,21 @@ def test_unreadable_files_are_clear_errors(db, tmp_path: Path):
     text_file.write_text("units: []", encoding="utf-8")
     with pytest.raises(RegistryError, match="不支持的文件类型"):
         io.import_file(db, text_file)
+
+
+def test_a_rule_for_a_site_missing_from_the_workbook_is_refused_and_loses_nothing(db, tmp_path: Path):
+    """A mistyped site address in 责任规则 must not silently leave the real site with no rules."""
+    source = tmp_path / "registry.yaml"
+    source.write_text(yaml.safe_dump(DOCUMENT, allow_unicode=True), encoding="utf-8")
+    io.import_file(db, source)
+    book = tmp_path / "registry.xlsx"
+    io.export_file(db, book)
+    wb = load_workbook(book)
+    rules = wb["责任规则"]
+    url_column = list(io.SHEETS["责任规则"]).index("站点网址") + 1
+    for row in range(2, rules.max_row + 1):
+        rules.cell(row=row, column=url_column, value="http://127.0.0.1:8089/")  # a typo: no such site
+    wb.save(book)
+    with pytest.raises(RegistryError, match="第 2 行：站点网址 http://127.0.0.1:8089/ 不在工作表“站点”中"):
+        io.import_file(db, book)
+    assert len(repo.require_site(db, "宁川县人民政府").rules) == 2

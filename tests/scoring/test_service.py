@@ -229,7 +229,9 @@ def test_fingerprints_in_state_at_reads_the_audit_trail(any_db):
     assert marked(portal.id, T0 + 3 * DAY) == {PORTAL_LINK.fingerprint()}  # an assignment keeps the state
     assert marked(sub.id, T0 + 3 * DAY) == frozenset()
     assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0 + HOUR) == {PORTAL_LINK.fingerprint()}
-    assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0) == frozenset()  # not synced yet
+    # synced ten minutes after the scan, yet open from the scan's own monitoring point on
+    assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0) == {PORTAL_LINK.fingerprint()}
+    assert prepo.fingerprints_in_state_at(db, portal.id, "open", T0 - timedelta(seconds=1)) == frozenset()
 
 
 def test_the_console_scores_a_subsite_that_has_no_scan_of_its_own(db):
@@ -261,3 +263,45 @@ def test_a_false_alarm_on_the_portal_renews_the_subsite_console_score(db):
                          now=T0 + 2 * HOUR)
     after = scores.current_scores(db, [sub.id], now=T0 + 3 * HOUR, rows=5)[sub.id]
     assert all(v["id"] != "V3" or not v["failed"] for v in after["veto"])  # the cached 不合格 was not reused
+
+
+def test_a_scan_synced_later_speaks_for_its_own_monitoring_point(db):
+    """The CLI and the console sync after the crawl ends: an ignore rule's 误报 holds from the scan's
+    monitoring point, not from the sync, so scoring at that point does not count it."""
+    site = rrepo.add_site(db, PORTAL, "县政府门户", kind="门户网站")
+    actions.add_ignore_rule(db, site_id=site.id, code="homepage_stale", url=None, evidence=None, reason="首页为导航页",
+                            actor="审核员", now=T0 - DAY)
+    scan_id = store_scan(db, PORTAL, [PORTAL_STALE, PORTAL_LINK], at=T0)
+    sync_problems(db, site.id, scan_id, now=T0 + 3 * HOUR)
+    assert prepo.fingerprints_in_state_at(db, site.id, FALSE_ALARM, T0 + HOUR) == {PORTAL_STALE.fingerprint()}
+    assert score_site(db, "县政府门户", at=T0 + HOUR).result.verdict == "合格"
+
+
+def test_the_console_scores_a_subsite_from_the_same_scan_as_the_score_command(db):
+    """An older scan of its own and a newer portal scan: both ways of asking pick the portal's, and
+    the console caches it (a different pick would re-score the site on every request)."""
+    from govinspect.store.schema_web import web_score_cache
+    from govinspect.web import scores
+
+    register(db)
+    scan(db, SUB, [SUB_LINK], T0)
+    newer = scan(db, PORTAL, [SUB_STALE, PORTAL_LINK], T0 + DAY)
+    sub = rrepo.require_site(db, SUB)
+    assert score_site(db, SUB, at=T0 + 2 * DAY).scan.id == newer
+    shown = scores.current_scores(db, [sub.id], now=T0 + 2 * DAY, rows=5)[sub.id]
+    assert shown["scan"]["id"] == newer
+    with db.engine.connect() as conn:
+        assert {(r.site_id, r.scan_id) for r in conn.execute(web_score_cache.select())} == {(sub.id, newer)}
+
+
+def test_reports_count_a_subsite_known_only_through_its_portal_as_scanned(db):
+    from govinspect.reports.data import site_operation
+    from govinspect.reports.scope import Window
+    from govinspect.stats.period import Period
+
+    register(db)
+    scan_id = scan(db, PORTAL, [SUB_STALE, PORTAL_LINK], T0)
+    march = Window(Period(T0.date().replace(day=1), T0.date().replace(day=31), "2026年3月"))
+    operation = site_operation(db, rrepo.require_site(db, SUB), march, with_score=True)
+    assert operation.latest is not None and operation.latest.id == scan_id
+    assert operation.verdict == "不合格"  # its stale home page, from the portal's scan

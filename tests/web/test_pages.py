@@ -348,14 +348,17 @@ def test_registering_a_sub_site_renews_cached_scores(tmp_path) -> None:
 
     from govinspect.store import open_database
     from govinspect.store import registry_repo as rrepo
-    from govinspect.web import queries
+    from govinspect.web.scores import cache_versions
 
     db = open_database(f"sqlite:///{tmp_path / 'r.db'}")
     portal = rrepo.add_site(db, "http://127.0.0.1:18801/", "甲县人民政府", kind="portal",
                             now=datetime(2026, 5, 18, tzinfo=UTC))
-    before = queries.score_versions(db, [portal.id])[portal.id]
-    assert queries.score_versions(db, [portal.id])[portal.id] == before  # stable while nothing changes
+    before = cache_versions(db, [portal.id])[portal.id]
+    assert cache_versions(db, [portal.id])[portal.id] == before  # stable while nothing changes
     rrepo.add_site(db, "http://127.0.0.1:18801/bm/jyj/", "甲县教育局", kind="subsite",
                    now=datetime(2026, 5, 18, tzinfo=UTC))
-    assert queries.score_versions(db, [portal.id])[portal.id] != before
+    after = cache_versions(db, [portal.id])[portal.id]
+    assert after != before
+    rrepo.add_site(db, "http://127.0.0.1:18809/", "无关的站", now=datetime(2026, 5, 18, tzinfo=UTC))
+    assert cache_versions(db, [portal.id])[portal.id] == after  # a site elsewhere changes nothing here
     db.close()

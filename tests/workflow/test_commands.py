@@ -168,3 +168,24 @@ def test_score_of_a_subsite_from_its_portal_scan_and_of_false_alarms_at_the_poin
     earlier = json.loads(cli("score", "县政府门户", "--at", point, "--format", "json", "--db", dbpath).output)
     assert earlier["deduction_points"] == 0.5 and earlier["total"] == 99.5
     db.close()
+
+
+def test_confirming_a_candidate_uses_the_sites_own_profile(cli, dbpath, tmp_path):
+    """`score` lists a candidate of the site's local profile; `problems confirm` must find it there too."""
+    local = tmp_path / "local.yaml"
+    local.write_text(yaml.safe_dump({
+        "id": "local", "name": "某市检查指标",
+        "veto": [{"id": "L1", "name": "断链须人工确认", "rules": [
+            {"label": "断链", "codes": ["broken_link"], "judgement": True, "min_count": 1}]}],
+    }, allow_unicode=True), "utf-8")
+    assert cli("site", "add", BASE, "--name", "县政府门户", "--setting", f"profile={local}", "--db", dbpath).exit_code == 0
+    db = open_database(f"sqlite:///{dbpath}")
+    link = Finding("broken_link", page=BASE + "b.html", target=BASE + "x.html", evidence="旧链接")
+    scan_id = store_scan(db, BASE, [link], at=T0)
+    assert cli("sync", str(scan_id), "--db", dbpath).exit_code == 0
+    report = json.loads(cli("score", BASE, "--format", "json", "--db", dbpath).output)
+    l1 = next(v for v in report["veto"] if v["id"] == "L1")
+    problem_id = l1["rules"][0]["candidates"][0]["problem_id"]
+    confirmed = cli("problems", "confirm", str(problem_id), "--reason", "确认", "--db", dbpath)
+    assert confirmed.exit_code == 0 and "L1" in confirmed.output, confirmed.output
+    db.close()

@@ -101,10 +101,6 @@ def max_segment_repeats(url: str) -> int:
     return max(counts.values())
 
 
-def depth_of_path(url: str) -> int:
-    return len([s for s in urlsplit(url).path.split("/") if s])
-
-
 class Scope:
     """Which URLs are crawled (the start host and --include prefixes); all others are only checked."""
 

@@ -43,8 +43,6 @@ T = TypeVar("T")
 AccountArg = Annotated[str, typer.Argument(help="账号：编号、名称或“平台:名称”")]
 
 
-
-
 def _settings(db: str | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"db": db_url_from(db)}) if db else settings
@@ -582,7 +580,7 @@ def token_add(
         from govinspect.newmedia.push import create_token
 
         token, secret = create_token(_open(db), name, account)
-        _print(f"已生成令牌“{token.name}”：{secret}", "请求头：Authorization: Bearer <令牌>；接口：POST /newmedia/push")
+        _print(f"已生成令牌“{token.name}”：{secret}", "请求头：Authorization: Bearer <令牌>；接口：POST /api/newmedia/push（govinspect serve 所启动的控制台）")
 
     _guarded(body)
 

@@ -32,10 +32,6 @@ _EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "is
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}  # what sites label GB2312 is often GBK
 
 
-class FeedError(ValueError):
-    """A feed that cannot be read at all (message in Chinese)."""
-
-
 @dataclass
 class FeedRead:
     kind: str | None = None  # rss | atom

@@ -78,20 +78,14 @@ def export_accounts(db: Database, path: Path) -> int:
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
+
+        from govinspect.xlsx import write_sheet
 
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None
         sheet.title = "政务新媒体账号"
-        sheet.append(list(EXPORT_COLUMNS))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for account in accounts:
-            sheet.append(_row(account))
-        for index in range(1, len(EXPORT_COLUMNS) + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 18
+        write_sheet(sheet, EXPORT_COLUMNS, [_row(a) for a in accounts], widths=[18] * len(EXPORT_COLUMNS))
         workbook.save(path)
     elif suffix in CSV_SUFFIXES:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:

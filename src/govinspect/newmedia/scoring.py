@@ -8,17 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 from govinspect.newmedia.model import Account, MediaError
-from govinspect.scoring.profile import Profile, load_profile
 from govinspect.scoring.service import SiteScore, score_site
 from govinspect.store.db import Database
 
 
 def profile_path() -> Path:
     return Path(str(resources.files("govinspect.data").joinpath("newmedia/profile.yaml")))
-
-
-def media_profile() -> Profile:
-    return load_profile(profile_path())
 
 
 def score_account(db: Database, account: Account, at: datetime | None = None) -> SiteScore:

@@ -248,6 +248,7 @@ def _document_from_excel(path: Path) -> dict[str, Any]:
     rule_rows = _sheet_rows(path, wb, "责任规则")
     if site_rows is not None:
         rules_by_site: dict[str, list[dict[str, Any]]] = {}
+        first_row: dict[str, int] = {}
         for index, r in enumerate(rule_rows or [], 2):
             url = _cell(r.get("站点网址"))
             if not url:
@@ -256,6 +257,7 @@ def _document_from_excel(path: Path) -> dict[str, Any]:
                 key = normalize(url)
             except BadURL as exc:
                 raise RegistryError(f"{path}：工作表“责任规则”第 {index} 行：{exc}") from exc
+            first_row.setdefault(key, index)
             rules_by_site.setdefault(key, []).append(
                 {"match": _cell(r.get("方式")) or "prefix", "pattern": _cell(r.get("匹配内容")), "unit": _cell(r.get("责任单位"))}
             )
@@ -282,6 +284,11 @@ def _document_from_excel(path: Path) -> dict[str, Any]:
                     "rules": rules_by_site.get(key, []) if rule_rows is not None else None,
                 }
             )
+        # a rule whose site is not in the sheet would be dropped, and its site's rules replaced by none
+        known = {normalize(str(site["url"])) for site in sites if site["url"]}
+        for key, index in first_row.items():
+            if key not in known:
+                raise RegistryError(f"{path}：工作表“责任规则”第 {index} 行：站点网址 {key} 不在工作表“站点”中")
         document["sites"] = sites
     return document
 

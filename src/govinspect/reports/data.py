@@ -22,11 +22,12 @@ from govinspect.reports.newmedia import NewMediaSummary, new_media_summary
 from govinspect.reports.numbers import days, decimal, percent
 from govinspect.reports.problems import ProblemAt, found_in, overall, tally
 from govinspect.reports.scope import ReportScope, Window, day_end
+from govinspect.scoring.service import scoring_scan
 from govinspect.stats.msgstats import MessageStats, message_summary
 from govinspect.stats.published import published_items
 from govinspect.stats.rules import message_rules
 from govinspect.stats.summary import TrafficSummary, traffic_summary
-from govinspect.store import problems_repo
+from govinspect.store import registry_repo
 from govinspect.store.db import Database, ScanInfo
 from govinspect.store.schema import scans
 from govinspect.store.schema_workflow import probes
@@ -160,7 +161,8 @@ def probes_in(db: Database, site_id: int, window: Window) -> tuple[int, int]:
 
 def site_operation(db: Database, site: Site, window: Window, *, with_score: bool) -> SiteOperation:
     moment = window.end - _JUST_BEFORE
-    latest = problems_repo.latest_scan(db, site.id, moment)
+    # the scan its score rests on: a sub-site known only through its portal's scan is not "unscanned"
+    latest = scoring_scan(db, site, moment, registry_repo.list_sites(db))
     total, failures = probes_in(db, site.id, window)
     operation = SiteOperation(site, latest, scans_in(db, site.id, window), total, failures)
     if with_score and latest is not None:

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govinspect.findings import code_name
@@ -30,6 +28,7 @@ from govinspect.store.db import Database
 from govinspect.workflow.clock import show, utcnow
 from govinspect.workflow.rates import UnitRate
 from govinspect.workflow.states import label as state_label
+from govinspect.xlsx import write_sheet
 
 SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -78,22 +77,11 @@ def summary_row(rate: UnitRate) -> dict[str, Any]:
 
 
 def _write_sheet(sheet: Worksheet, columns: Sequence[ExcelColumn], rows: Sequence[dict[str, Any]]) -> None:
-    sheet.append([c.label for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(columns, start=1):
-            value = row[column.key]
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the page printed
-                if column.key in _URL_KEYS and value.startswith(("http://", "https://")):
-                    cell.hyperlink = value
-                    cell.style = "Hyperlink"
-    for c, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
+    keys = [c.key for c in columns]
+    write_sheet(
+        sheet, [c.label for c in columns], [[row[k] for k in keys] for row in rows],
+        widths=[c.width for c in columns], link_columns=[i for i, k in enumerate(keys) if k in _URL_KEYS],
+    )
 
 
 def write_problems_workbook(

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from govinspect.findings import Finding, code_name
+from govinspect.xlsx import write_sheet
 
 COLUMNS = [
     ("code", "问题代码"),
@@ -58,21 +57,10 @@ def write_xlsx(findings: list[Finding], out: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "问题清单"
-    ws.append([label for _, label in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, f in enumerate(findings, start=2):
-        row = _row(f)
-        ws.append([row[key] for key, _ in COLUMNS])
-        for col_key in ("page", "target"):
-            value = row[col_key]
-            if value.startswith(("http://", "https://")):
-                cell = ws.cell(row=i, column=[k for k, _ in COLUMNS].index(col_key) + 1)
-                cell.hyperlink = value
-                cell.style = "Hyperlink"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(findings) + 1)}"
+    keys = [key for key, _ in COLUMNS]
     widths = {"code": 22, "name": 20, "severity": 10, "page": 60, "target": 60, "evidence": 30, "suggestion": 20}
-    for idx, (key, _) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(idx)].width = widths.get(key, 30)
+    write_sheet(
+        ws, [label for _, label in COLUMNS], [[_row(f)[k] for k in keys] for f in findings],
+        widths=[widths.get(k, 30) for k in keys], link_columns=[keys.index("page"), keys.index("target")],
+    )
     wb.save(out)

@@ -48,13 +48,11 @@ def problems_in_scope(db: Database, scope: ReportScope) -> list[Problem]:
 def states_at(db: Database, problems: list[Problem], moment: datetime) -> list[ProblemAt]:
     """Each problem in the state its audit trail gives at ``moment``."""
     moment = as_utc(moment)
-    state: dict[int, str] = {}
-    changed: dict[int, datetime] = {}
-    for event in problems_repo.all_events(db, [p.id for p in problems]) if problems else []:
-        if event.at <= moment and event.to_state:
-            state[event.problem_id] = event.to_state
-            changed[event.problem_id] = event.at
-    return [_at(p, state.get(p.id, OPEN), changed.get(p.id), moment) for p in problems]
+    known = problems_repo.problem_states_at(db, [p.id for p in problems], moment)
+    return [
+        _at(p, known[p.id][0] if p.id in known else OPEN, known[p.id][1] if p.id in known else None, moment)
+        for p in problems
+    ]
 
 
 def found_in(db: Database, scope: ReportScope, window: Window) -> list[ProblemAt]:

@@ -132,11 +132,6 @@ class Profile:
     def veto_item(self, item_id: str) -> VetoItem | None:
         return next((v for v in self.veto if v.id == item_id), None)
 
-    def item_ids(self) -> set[str]:
-        ids = {v.id for v in self.veto} | {d.id for d in self.deductions} | {b.id for b in self.bonus}
-        ids |= {r.id for v in self.veto for r in v.rules}
-        return ids
-
 
 # --- raw documents --------------------------------------------------------------------------
 
@@ -473,3 +468,9 @@ def load_profile(path: Path | str | None = None) -> Profile:
         return national_profile()
     file = Path(path)
     return build_profile(_resolve_raw(file.resolve()), str(file))
+
+
+def site_profile(settings: dict[str, Any], override: Path | str | None = None) -> Profile:
+    """The profile a site is scored with: the one given, else its setting ``profile``, else the national one
+    (every command that scores or judges a site asks this, so they agree)."""
+    return load_profile(override or settings.get("profile"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from govinspect.crawl.urls import BadURL, normalize
@@ -81,10 +82,15 @@ def home_directory(url: str) -> tuple[str, str | None]:
 
 def site_area(site: Site) -> SiteArea:
     """The URLs ``site`` answers for: its home directory plus its registered scope (see the module)."""
-    directory, bare = home_directory(site.url)
+    return _area(site.url, tuple(site.scope))
+
+
+@lru_cache(maxsize=4096)  # every pair of sites is compared: an area is worked out once per (url, scope)
+def _area(url: str, scope: tuple[str, ...]) -> SiteArea:
+    directory, bare = home_directory(url)
     prefixes: list[str] = _both_schemes(directory)
     exact: set[str] = set(_both_schemes(bare)) if bare else set()
-    for entry in site.scope:
+    for entry in scope:
         text = entry.strip()
         if not text:
             continue

@@ -14,6 +14,7 @@ manual deduction, a bonus) are read from the scored site alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from govinspect.findings import Finding
 from govinspect.registry.model import RegistryError, Site
 from govinspect.scoring.engine import Judgement, ScoreInput, ScoreResult, score
-from govinspect.scoring.profile import load_profile
+from govinspect.scoring.profile import site_profile
 from govinspect.scoring.scope import areas_of, covering_sites, nested_sites, owner_of, site_area
 from govinspect.store import problems_repo as prepo
 from govinspect.store.db import Database, ScanInfo
@@ -72,16 +73,12 @@ def score_site(
     """
     site = require_site(db, site_ref)
     moment = as_utc(at) if at else utcnow()
-    chosen = load_profile(profile or site.settings.get("profile"))
+    chosen = site_profile(site.settings, profile)
     registered = list_sites(db)
-    covering = covering_sites(site, registered)
-    area = site_area(site)
-    scan = prepo.latest_scan_reaching(
-        db, site.id, moment, covering=[s.id for s in covering], prefixes=area.prefixes, exact=sorted(area.exact)
-    )
+    scan = scoring_scan(db, site, moment, registered)
     if scan is None:
         raise RegistryError(f"站点“{site.name or site.url}”在 {show(moment)} 之前没有完成的扫描，请先扫描")
-    scan_site = next((s for s in covering if s.id == scan.site_id), site)
+    scan_site = next((s for s in registered if s.id == scan.site_id), site)
     findings, nested = _own_findings(db.findings_of(scan.id), site, scan_site, nested_sites(site, registered))
     data = ScoreInput(
         findings=findings,
@@ -90,7 +87,8 @@ def score_site(
         judgements=_judgements(db, site, scan_site, moment),
         excluded=_false_alarms(db, site, scan_site, moment),
     )
-    ids = {p.fingerprint: p.id for p in prepo.list_problems(db, site_id=scan_site.id)}
+    with db.engine.connect() as conn:  # the problems of the findings scored, not the whole table
+        ids = prepo.ids_by_fingerprint(conn, scan_site.id, [f.fingerprint() for f in findings])
     result = score(chosen, data)
     result.notes.extend(
         f"下级站点“{n.site.name or n.site.url}”范围内页面上的 {n.findings} 条问题不计入本站，由该站单独评分"
@@ -99,6 +97,16 @@ def score_site(
     )
     return SiteScore(
         site=site, scan=scan, at=moment, result=result, problem_ids=ids, scan_site=scan_site, nested=nested
+    )
+
+
+def scoring_scan(db: Database, site: Site, at: datetime, registered: Sequence[Site]) -> ScanInfo | None:
+    """The scan a score of ``site`` at ``at`` rests on: the latest finished one that speaks for it,
+    its own or a covering site's that crawled its pages (the console and the reports ask the same)."""
+    covering = covering_sites(site, registered)
+    area = site_area(site)
+    return prepo.latest_scan_reaching(
+        db, site.id, as_utc(at), covering=[s.id for s in covering], prefixes=area.prefixes, exact=sorted(area.exact)
     )
 
 

@@ -244,17 +244,6 @@ def posts_of(
         return [_post(r) for r in conn.execute(query).mappings()]
 
 
-def newest_post_times(db: Database, until: datetime) -> dict[int, datetime]:
-    """Each account's newest post at or before ``until``."""
-    query = (
-        select(media_posts.c.account_id, func.max(media_posts.c.published_at))
-        .where(media_posts.c.published_at <= as_utc(until))
-        .group_by(media_posts.c.account_id)
-    )
-    with db.engine.connect() as conn:
-        return {int(a): as_utc(t) for a, t in conn.execute(query) if t is not None}
-
-
 def newest_posts_before(db: Database, account_id: int, until: datetime, limit: int = 1) -> list[Post]:
     query = (
         select(media_posts)
@@ -359,11 +348,6 @@ def list_important(db: Database, *, deadline_from: datetime | None = None, deadl
         query = query.where(media_important.c.deadline <= as_utc(deadline_to))
     with db.engine.connect() as conn:
         return [_important(r) for r in conn.execute(query).mappings()]
-
-
-def remove_important(db: Database, item_id: int) -> bool:
-    with db.engine.begin() as conn:
-        return bool(conn.execute(delete(media_important).where(media_important.c.id == item_id)).rowcount)
 
 
 # --- menu links ----------------------------------------------------------------------------

@@ -292,12 +292,6 @@ def mark_synced(conn: Connection, site_id: int, scan_id: int, at: datetime, summ
     conn.execute(insert(problem_syncs).values(scan_id=scan_id, site_id=site_id, synced_at=at, summary=summary))
 
 
-def synced_scans(db: Database, site_id: int) -> list[int]:
-    query = select(problem_syncs.c.scan_id).where(problem_syncs.c.site_id == site_id).order_by(problem_syncs.c.scan_id)
-    with db.engine.connect() as conn:
-        return [int(s) for (s,) in conn.execute(query)]
-
-
 def latest_scan(db: Database, site_id: int, at: datetime | None = None) -> ScanInfo | None:
     """The site's latest finished scan whose monitoring point is at or before ``at``."""
     query = select(scans.c.id).where(scans.c.site_id == site_id, scans.c.status == "finished")
@@ -471,35 +465,49 @@ def judgements_for(
         ]
 
 
-def fingerprints_in_state_at(db: Database, site_id: int, state: str, at: datetime) -> frozenset[str]:
-    """Fingerprints of the site's problems that were in ``state`` at the moment ``at``.
+def _states_at(at: datetime, *conditions: Any) -> Any:
+    """Per problem, the ``to_state`` and effective time of its last state change at or before ``at``.
 
-    A problem's state at a moment is the ``to_state`` of its last audit event at or before it (events
-    of one moment in the order written); a problem without such an event did not exist yet.
-    """
+    A change a scan brought (opened, to 待复核, closed, reopened: the event names its scan) takes
+    effect at that scan's monitoring point, not when it was synced: a scan at 3/31 23:00 synced
+    after midnight speaks for 3/31. A person's change takes effect when it was made."""
+    effective = func.coalesce(scans.c.monitoring_point, problem_events.c.at)
     ranked = (
         select(
             problem_events.c.problem_id,
             problem_events.c.to_state,
+            effective.label("effective_at"),
             func.row_number()
-            .over(
-                partition_by=problem_events.c.problem_id,
-                order_by=(problem_events.c.at.desc(), problem_events.c.id.desc()),
-            )
+            .over(partition_by=problem_events.c.problem_id, order_by=(effective.desc(), problem_events.c.id.desc()))
             .label("rank"),
         )
-        .select_from(problem_events.join(problems, problems.c.id == problem_events.c.problem_id))
-        .where(
-            problems.c.site_id == site_id,
-            problem_events.c.to_state.is_not(None),
-            problem_events.c.at <= as_utc(at),
+        .select_from(
+            problem_events.join(problems, problems.c.id == problem_events.c.problem_id).outerjoin(
+                scans, scans.c.id == problem_events.c.scan_id
+            )
         )
+        .where(problem_events.c.to_state.is_not(None), effective <= as_utc(at), *conditions)
         .subquery()
     )
-    query = (
-        select(problems.c.fingerprint)
-        .join(ranked, ranked.c.problem_id == problems.c.id)
-        .where(ranked.c.rank == 1, ranked.c.to_state == state)
-    )
+    return select(ranked.c.problem_id, ranked.c.to_state, ranked.c.effective_at).where(ranked.c.rank == 1).subquery()
+
+
+def problem_states_at(db: Database, problem_ids: Sequence[int], at: datetime) -> dict[int, tuple[str, datetime]]:
+    """Each problem's state at ``at`` and since when (see ``_states_at``); a problem missing from
+    the result did not exist yet."""
+    out: dict[int, tuple[str, datetime]] = {}
+    with db.engine.connect() as conn:
+        for start in range(0, len(problem_ids), 500):
+            chunk = list(problem_ids[start : start + 500])
+            last = _states_at(at, problem_events.c.problem_id.in_(chunk))
+            for problem_id, state, since in conn.execute(select(last)):
+                out[int(problem_id)] = (str(state), as_utc(since))
+    return out
+
+
+def fingerprints_in_state_at(db: Database, site_id: int, state: str, at: datetime) -> frozenset[str]:
+    """Fingerprints of the site's problems that were in ``state`` at the moment ``at``."""
+    last = _states_at(at, problems.c.site_id == site_id)
+    query = select(problems.c.fingerprint).join(last, last.c.problem_id == problems.c.id).where(last.c.to_state == state)
     with db.engine.connect() as conn:
         return frozenset(fp for (fp,) in conn.execute(query))

@@ -87,14 +87,6 @@ def resolve_site(db: Database, ref: str, *, create: bool = True) -> SiteRef:
     return SiteRef(site_id, url, "")
 
 
-def site_by_id(db: Database, site_id: int) -> SiteRef:
-    with db.engine.connect() as conn:
-        found = _site_row(conn, sites.c.id == site_id)
-    if found is None:
-        raise StatsError(f"没有编号为 {site_id} 的站点")
-    return found
-
-
 def latest_finished_scan(db: Database, site_id: int, before: datetime | None = None) -> tuple[int, str] | None:
     """(scan id, start URL) of the site's newest finished scan, optionally started before a moment."""
     query = select(scans.c.id, scans.c.start_url).where(scans.c.site_id == site_id, scans.c.status == "finished")
@@ -264,12 +256,6 @@ def column_pv_between(db: Database, site_id: int, start: date, end: date) -> lis
         return [(r[0], int(r[1])) for r in conn.execute(query)]
 
 
-def log_import_list(db: Database, site_id: int) -> list[dict[str, Any]]:
-    query = select(log_imports).where(log_imports.c.site_id == site_id).order_by(log_imports.c.id)
-    with db.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
 # --- messages ----------------------------------------------------------------------------------
 
 
@@ -286,8 +272,6 @@ class MessageSaveCounts:
     new: int
     updated: int
     unchanged: int
-
-
 
 
 def _message_values(message: Message) -> dict[str, Any]:

@@ -201,12 +201,6 @@ def list_users(db: Database) -> list[User]:
         return [_user(r) for r in conn.execute(_user_query().order_by(web_users.c.id)).mappings()]
 
 
-def get_user(db: Database, user_id: int) -> User | None:
-    with db.engine.connect() as conn:
-        row = conn.execute(_user_query().where(web_users.c.id == user_id)).mappings().first()
-    return _user(row) if row else None
-
-
 def find_user(db: Database, ref: str) -> User | None:
     """A user by account name, or by number."""
     text = ref.strip()

@@ -146,6 +146,10 @@ def create_app(
     for module in (login, overview, sites, problems, report_pages, settings_pages):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api_routes.router)
+    # new-media accounts push their posts here with a push token (`govinspect media token add`)
+    from govinspect.newmedia.api import create_router as newmedia_push_router
+
+    app.include_router(newmedia_push_router(lambda: console.db), prefix="/api")
     _install_error_handlers(app)
 
     @app.get("/favicon.ico", include_in_schema=False)

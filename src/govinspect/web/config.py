@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -84,11 +83,3 @@ def parse_config(text: str, source: str) -> ConsoleConfig:
 def console_config() -> ConsoleConfig:
     text = resources.files("govinspect.data").joinpath("web/console.yaml").read_text("utf-8")
     return parse_config(text, "data/web/console.yaml")
-
-
-def load_config_file(path: Path) -> ConsoleConfig:
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise ConsoleConfigError(f"无法读取 {path}：{exc.strerror or exc}") from exc
-    return parse_config(text, str(path))

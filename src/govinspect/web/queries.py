@@ -6,7 +6,6 @@ own types (problems_repo.Problem, registry Site), so nothing here re-implements 
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -132,12 +131,6 @@ def visible_problem_ids(db: Database, access: Access, ids: list[int]) -> list[in
     with db.engine.connect() as conn:
         found = {int(i) for (i,) in conn.execute(query)}
     return [i for i in ids if i in found]
-
-
-def codes_in_use(db: Database, access: Access) -> list[str]:
-    query = _where(select(problems.c.code).distinct(), access.problem_condition())
-    with db.engine.connect() as conn:
-        return sorted(str(c) for (c,) in conn.execute(query))
 
 
 # --- sites, units and scans --------------------------------------------------------------------
@@ -278,15 +271,11 @@ def score_versions(db: Database, site_ids: list[int]) -> dict[int, str]:
                 .group_by(problems.c.site_id)
             )
         }
-        # sites nest (scoring/scope.py): registering or moving a sub-site changes its portal's score
-        registry = hashlib.sha1(
-            repr(sorted(tuple(map(str, r)) for r in conn.execute(select(sites)).all())).encode("utf-8")
-        ).hexdigest()[:10]
     out = {}
     for site_id in site_ids:
         count, moment = marked.get(site_id, (0, None))
         stamp = as_utc(moment).strftime("%Y%m%d%H%M%S%f") if moment is not None else "-"
-        out[site_id] = f"j{judged.get(site_id) or 0}:f{count}:{stamp}:r{registry}"
+        out[site_id] = f"j{judged.get(site_id) or 0}:f{count}:{stamp}"
     return out
 
 

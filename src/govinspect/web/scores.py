@@ -17,11 +17,11 @@ from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from govinspect.findings import code_name
-from govinspect.registry.model import RegistryError
+from govinspect.registry.model import RegistryError, Site
 from govinspect.scoring.profile import ProfileError
 from govinspect.scoring.render import to_json
-from govinspect.scoring.scope import covering_sites
-from govinspect.scoring.service import score_site
+from govinspect.scoring.scope import covering_sites, nested_sites
+from govinspect.scoring.service import score_site, scoring_scan
 from govinspect.store import registry_repo as rrepo
 from govinspect.store.db import Database
 from govinspect.store.schema_web import web_score_cache
@@ -144,31 +144,39 @@ def _compute(db: Database, site_id: int, at: datetime, rows: int) -> dict[str, A
         return {"error": str(exc)}
 
 
-def _versions(db: Database, site_ids: list[int]) -> dict[int, str]:
-    """Each site's cache version, with those of the sites covering it: a sub-site scored from its
-    portal's scan reads the 误报 marks and judgements on the portal's problems."""
-    registered = {s.id: s for s in rrepo.list_sites(db)}
-    parents = {
-        site_id: [c.id for c in covering_sites(registered[site_id], registered.values())]
-        if site_id in registered else []
-        for site_id in site_ids
-    }
-    raw = queries.score_versions(db, sorted(set(site_ids).union(*parents.values())))
+def cache_versions(db: Database, site_ids: list[int], registered: dict[int, Site] | None = None) -> dict[int, str]:
+    """Each site's cache version: its own judgements and 误报 marks, those of the sites covering it (a
+    sub-site scored from its portal's scan reads the marks on the portal's problems), and the
+    registry entries that decide which pages are its (itself, the sites around it and inside it)."""
+    registered = registered if registered is not None else {s.id: s for s in rrepo.list_sites(db)}
+    parents: dict[int, list[Site]] = {}
+    around: dict[int, list[Site]] = {}
+    for site_id in site_ids:
+        site = registered.get(site_id)
+        parents[site_id] = covering_sites(site, registered.values()) if site else []
+        around[site_id] = [site, *parents[site_id], *nested_sites(site, registered.values())] if site else []
+    raw = queries.score_versions(db, sorted(set(site_ids).union(p.id for ps in parents.values() for p in ps)))
     out = {}
     for site_id in site_ids:
-        joined = "|".join([raw[site_id], *(raw[p] for p in parents[site_id])])
-        # the column holds 120 characters: a deep nesting is kept as a digest
-        out[site_id] = joined if not parents[site_id] else hashlib.sha1(joined.encode("utf-8")).hexdigest()
+        entries = sorted((s.id, s.url, s.kind, s.scope, repr(sorted(s.settings.items()))) for s in around[site_id])
+        joined = "|".join([raw[site_id], *(raw[p.id] for p in parents[site_id]), repr(entries)])
+        out[site_id] = hashlib.sha1(joined.encode("utf-8")).hexdigest()  # the column holds 120 characters
     return out
 
 
 def scores_for(
-    db: Database, scan_points: dict[int, tuple[int, datetime]], *, rows: int, mode: str
+    db: Database,
+    scan_points: dict[int, tuple[int, datetime]],
+    *,
+    rows: int,
+    mode: str,
+    registered: dict[int, Site] | None = None,
+    versions: dict[int, str] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Score summaries of sites: {site_id: (scan_id, the moment to score at)}. ``mode`` tells the
     two moments apart in the cache: "now" (the present) or "point" (the scan's own time)."""
     site_ids = sorted(scan_points)
-    versions = _versions(db, site_ids)
+    versions = versions if versions is not None else cache_versions(db, site_ids, registered)
     cached = _cached(db, [(s, scan_points[s][0]) for s in site_ids], mode)
     out: dict[int, dict[str, Any]] = {}
     for site_id in site_ids:
@@ -185,27 +193,18 @@ def scores_for(
 
 
 def current_scores(db: Database, site_ids: list[int], *, now: datetime, rows: int) -> dict[int, dict[str, Any]]:
-    """Each site's score at ``now`` (its latest finished scan); sites without a scan are left out."""
-    latest = _with_parent_scans(db, site_ids, queries.latest_scans(db, site_ids, now), now)
-    points = {site_id: (scan_id, as_utc(now)) for site_id, scan_id in latest.items()}
-    return scores_for(db, points, rows=rows, mode="now")
-
-
-def _with_parent_scans(db: Database, site_ids: list[int], latest: dict[int, int], now: datetime) -> dict[int, int]:
-    """A sub-site without a scan of its own is scored from a covering site's scan (scoring/scope.py):
-    give it that site's latest scan, so it is scored, and cached, like the others."""
-    missing = [site_id for site_id in site_ids if site_id not in latest]
-    if not missing:
-        return latest
+    """Each site's score at ``now``, from the scan scoring.service.scoring_scan picks; sites without
+    one are left out."""
     registered = {s.id: s for s in rrepo.list_sites(db)}
-    theirs = queries.latest_scans(db, list(registered), now)
-    out = dict(latest)
-    for site_id in missing:
+    latest = queries.latest_scans(db, site_ids, now)  # one query for the sites nested in no other
+    for site_id in site_ids:
         site = registered.get(site_id)
-        found = [theirs[c.id] for c in covering_sites(site, registered.values()) if c.id in theirs] if site else []
-        if found:
-            out[site_id] = max(found)
-    return out
+        if site is not None and covering_sites(site, registered.values()):
+            chosen = scoring_scan(db, site, now, list(registered.values()))
+            if chosen is not None:
+                latest[site_id] = chosen.id
+    points = {site_id: (scan_id, as_utc(now)) for site_id, scan_id in latest.items()}
+    return scores_for(db, points, rows=rows, mode="now", registered=registered)
 
 
 def score_history(db: Database, site_id: int, *, now: datetime, scans: int, rows: int) -> list[dict[str, Any]]:
@@ -214,7 +213,7 @@ def score_history(db: Database, site_id: int, *, now: datetime, scans: int, rows
     points = queries.recent_finished_scans(db, site_id, now, scans)
     if not points:
         return []
-    version = _versions(db, [site_id])[site_id]
+    version = cache_versions(db, [site_id])[site_id]
     query = select(web_score_cache.c.scan_id, web_score_cache.c.verdict, web_score_cache.c.score,
                    web_score_cache.c.total).where(
         web_score_cache.c.site_id == site_id, web_score_cache.c.mode == "point", web_score_cache.c.version == version,
@@ -226,7 +225,8 @@ def score_history(db: Database, site_id: int, *, now: datetime, scans: int, rows
     for scan_id, point in points:
         found = known.get(scan_id)
         if found is None:
-            summary = scores_for(db, {site_id: (scan_id, point)}, rows=rows, mode="point")[site_id]
+            summary = scores_for(db, {site_id: (scan_id, point)}, rows=rows, mode="point",
+                                 versions={site_id: version})[site_id]
             if "error" in summary:
                 continue
             found = {k: summary[k] for k in ("verdict", "score", "total")}

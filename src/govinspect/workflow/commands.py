@@ -615,11 +615,17 @@ def problems_confirm(
 
     def body() -> None:
         from govinspect.findings import code_name
-        from govinspect.scoring.profile import load_profile
+        from govinspect.scoring.profile import site_profile
+        from govinspect.store import problems_repo
+        from govinspect.store import registry_repo as repo
         from govinspect.workflow import actions
 
+        database = _db(db)
+        found = problems_repo.get_problem(database, problem_id)
+        site = repo.get_site(database, found.site_id) if found is not None else None
+        chosen = site_profile(site.settings if site is not None else {}, profile)
         problem, item = actions.judge_problem(
-            _db(db), problem_id, load_profile(profile), confirmed=not reject, actor=_actor(by), reason=reason
+            database, problem_id, chosen, confirmed=not reject, actor=_actor(by), reason=reason
         )
         verdict = "已排除" if reject else "已确认"
         _print(f"问题 #{problem.id}（{code_name(problem.code)}）{verdict}为单项否决指标 {item} 的问题")
@@ -641,14 +647,14 @@ def problems_judge(
     """记录对整个项目的人工判断：无自动检测的否决项、人工扣分项、加分项。"""
 
     def body() -> None:
-        from govinspect.scoring.profile import load_profile
+        from govinspect.scoring.profile import site_profile
         from govinspect.store import registry_repo as repo
         from govinspect.workflow import actions
 
         database = _db(db)
         found = repo.require_site(database, site)
         actions.judge_item(
-            database, found.id, item, load_profile(profile or found.settings.get("profile")),
+            database, found.id, item, site_profile(found.settings, profile),
             confirmed=not reject, points=points, actor=_actor(by), reason=reason,
         )
         _print(f"已记录对站点 #{found.id} 项目 {item} 的判断：{'不存在/撤销' if reject else '存在'}")

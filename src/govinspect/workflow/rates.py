@@ -55,10 +55,7 @@ def rates_by_unit(
     """Per-unit rates (sorted by unit name) and the overall row, for problems first found in [start, end)."""
     start, end = as_utc(start), as_utc(end)
     found = [p for p in repo.list_problems(db, site_id=site_id) if start <= p.first_seen_at < end]
-    state_at_end: dict[int, str] = {}
-    for event in repo.all_events(db, [p.id for p in found]) if found else []:
-        if event.at <= end and event.to_state:
-            state_at_end[event.problem_id] = event.to_state
+    state_at_end = {pid: state for pid, (state, _) in repo.problem_states_at(db, [p.id for p in found], end).items()}
     rows: dict[str, UnitRate] = {}
     overall = UnitRate(unit="合计")
     for problem in found:
