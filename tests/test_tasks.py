@@ -44,7 +44,7 @@ async def test_scan_task_on_a_worker(mini_site, postgres_url):
         from govinspect.tasks import scan_site
 
         async_result = scan_site.apply_async(
-            args=[site.base + "/", postgres_url, {"rate": 0, "timeout": 5}, "links"], queue=queue
+            args=[site.base, postgres_url, {"rate": 0, "timeout": 5}, "links"], queue=queue
         )
         summary = await asyncio.to_thread(async_result.get, timeout=90)
     finally:
@@ -55,3 +55,8 @@ async def test_scan_task_on_a_worker(mini_site, postgres_url):
     db = open_database(postgres_url)
     stored = db.findings_of(summary["scan_id"])
     assert {f.code for f in stored} == {"broken_link", "broken_resource"}
+    from govinspect.store import problems_repo
+
+    info = db.scan(summary["scan_id"])
+    assert info is not None and info.start_url == site.base + "/"  # stored normalised, as a retry looks it up
+    assert {p.code for p in problems_repo.list_problems(db, site_id=info.site_id)} == {"broken_link", "broken_resource"}

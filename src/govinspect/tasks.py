@@ -13,10 +13,13 @@ from typing import Any
 
 from celery import Celery
 
+from govinspect.crawl.urls import normalize
 from govinspect.findings import code_name
+from govinspect.registry.scanning import scan_inputs
 from govinspect.scan import run_scan
 from govinspect.settings import CrawlSettings, Settings
 from govinspect.store import open_database
+from govinspect.workflow.sync import sync_problems
 
 broker = os.environ.get("GOVINSPECT_BROKER", "redis://127.0.0.1:6379/0")
 celery_app = Celery("govinspect", broker=broker, backend=os.environ.get("GOVINSPECT_RESULTS", broker))
@@ -31,13 +34,19 @@ def scan_site(url: str, db_url: str, crawl: dict[str, Any] | None = None, checks
     scan from the database instead of starting again.
     """
     settings = Settings(db=db_url, crawl=CrawlSettings(**(crawl or {})), checks=checks)
+    start = normalize(url)  # as scans store it, so a retried task finds its cut scan
     db = open_database(db_url)
     try:
-        unfinished = db.latest_unfinished_scan(url)
+        # as `govinspect scan` does: the registry's scope and site settings, then problems from the findings
+        settings, site_config = scan_inputs(db, start, settings)
+        unfinished = db.latest_unfinished_scan(start)
         if unfinished is not None:
             result = run_scan(settings, db, resume_scan_id=unfinished.id)
         else:
-            result = run_scan(settings, db, url)
+            result = run_scan(settings, db, start, site_config=site_config)
+        info = db.scan(result.scan_id)
+        if info is not None and info.status == "finished":
+            sync_problems(db, info.site_id, result.scan_id)
     finally:
         db.close()
     counts: dict[str, int] = {}

@@ -33,10 +33,11 @@ def page_text(page: ParsedPage) -> str:
 
 
 def prepare_engine(ctx: CheckContext) -> None:
-    """Build the engine before the scan stores anything: a broken word list or ``text`` setting is
-    then one clear error, not a silently empty check on every page (which would close real problems)."""
+    """Read the user's word lists before the scan stores anything: a broken list or ``text`` setting is
+    then one clear error, not a silently empty check on every page (which would close real problems).
+    The engine itself is built with the first page that needs it (an unchanged site needs none)."""
     try:
-        engine_from(ctx)
+        TextEngine.check_user_data(ctx.settings.data_dir, ctx.site_config)
     except TextDataError as exc:
         raise ValueError(f"文本检查无法启用：{exc}") from exc
 

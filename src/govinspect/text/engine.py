@@ -149,6 +149,12 @@ class TextEngine:
     def typo_detector(self) -> TypoDetector:
         return self._typos
 
+    @staticmethod
+    def check_user_data(data_dir: Path | str | None = None, site_config: dict[str, Any] | None = None) -> None:
+        """Read the user's word lists and the site's ``text`` settings as ``load`` would, without building
+        the engine (a second or so): raises TextDataError with the user's mistake."""
+        load_project(Path(data_dir) if data_dir else None).extend(load_site(site_config))
+
     @classmethod
     def load(cls, data_dir: Path | str | None = None, site_config: dict[str, Any] | None = None) -> TextEngine:
         """The engine for these user lists, built once per process and reused."""
